@@ -1,0 +1,176 @@
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from seminars.models import EventType, Series, Talk, TalkSpeaker
+from seminars.services import cancel_talk, duplicate_talk, publish_talk
+from speakers.admin import SluggedAdmin
+
+
+@admin.register(Series)
+class SeriesAdmin(SluggedAdmin):
+    list_display = ("name", "timezone", "default_location", "default_start_time", "add_talk_link")
+    search_fields = ("name", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("add_talk_link",)
+
+    @admin.display(description="New talk")
+    def add_talk_link(self, series):
+        if series.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}?series={}">Add a talk to {}</a>',
+            reverse("admin:seminars_talk_add"),
+            series.pk,
+            series.name,
+        )
+
+
+@admin.register(EventType)
+class EventTypeAdmin(SluggedAdmin):
+    list_display = ("name", "slug", "colour")
+    search_fields = ("name", "description")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_deleted_objects(self, objs, request):
+        # The many-to-many link would otherwise untag talks silently: list them as protected
+        # so the admin refuses, as it does for the PROTECT foreign keys of the other models.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        in_use = Talk.objects.filter(event_types__in=objs).distinct().order_by("-start")
+        protected = [*protected, *(f"Talk: {talk}" for talk in in_use)]
+        return deleted, model_count, perms_needed, protected
+
+
+class TalkAdminForm(forms.ModelForm):
+    """Talk form whose start and end are entered and shown in the series' timezone."""
+
+    class Meta:
+        model = Talk
+        fields = (
+            "title",
+            "slug",
+            "series",
+            "status",
+            "event_types",
+            "start",
+            "end",
+            "location",
+            "online_url",
+            "abstract",
+            "host",
+            "slides_url",
+            "recording_url",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            zone = self.instance.series.zoneinfo
+            for name in ("start", "end"):
+                value = self.initial.get(name)
+                if value is not None and timezone.is_aware(value):
+                    self.initial[name] = timezone.make_naive(value, zone)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        series = cleaned_data.get("series")
+        if series is not None:
+            for name in ("start", "end"):
+                value = cleaned_data.get(name)
+                if value is not None:
+                    # The form field read the wall-clock time in the site's timezone.
+                    wall_clock = timezone.make_naive(value)
+                    cleaned_data[name] = timezone.make_aware(wall_clock, series.zoneinfo)
+        return cleaned_data
+
+
+class TalkSpeakerInline(admin.TabularInline):
+    model = TalkSpeaker
+    fields = ("order", "speaker", "affiliation")
+    autocomplete_fields = ("speaker", "affiliation")
+    extra = 1
+
+
+@admin.register(Talk)
+class TalkAdmin(SluggedAdmin):
+    form = TalkAdminForm
+    inlines = (TalkSpeakerInline,)
+    list_display = ("when", "title", "series", "speaker_names", "event_type_names", "status")
+    list_display_links = ("when", "title")
+    list_filter = ("series", "event_types", "status", ("start", admin.DateFieldListFilter))
+    list_select_related = ("series",)
+    search_fields = (
+        "title",
+        "abstract",
+        "talk_speakers__speaker__name",
+        "talk_speakers__affiliation__name",
+        "talk_speakers__affiliation__short_name",
+    )
+    date_hierarchy = "start"
+    ordering = ("-start",)
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("event_types",)
+    readonly_fields = ("uid", "sequence", "created", "updated")
+    actions = ("publish_selected", "cancel_selected", "duplicate_selected")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "series", "status", "event_types")}),
+        ("When and where", {"fields": ("start", "end", "location", "online_url")}),
+        ("Content", {"fields": ("abstract", "host", "slides_url", "recording_url")}),
+        (
+            "Calendar bookkeeping",
+            {"classes": ("collapse",), "fields": ("uid", "sequence", "created", "updated")},
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_speakers()
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        series_id = request.GET.get("series", "")
+        series = Series.objects.filter(pk=series_id).first() if series_id.isdigit() else None
+        if series is not None:
+            start = series.next_free_start()
+            initial.update(
+                start=start.replace(tzinfo=None),
+                end=(start + series.default_duration).replace(tzinfo=None),
+                location=series.default_location,
+            )
+        return initial
+
+    @admin.display(description="When (series time)", ordering="start")
+    def when(self, talk):
+        return talk.local_start.strftime("%a %-d %b %Y, %H:%M %Z")
+
+    @admin.display(description="Speakers")
+    def speaker_names(self, talk):
+        return ", ".join(link.speaker.name for link in talk.speaker_links()) or "—"
+
+    @admin.display(description="Event types")
+    def event_type_names(self, talk):
+        return ", ".join(event_type.name for event_type in talk.event_types.all()) or "—"
+
+    @admin.action(description="Publish the selected talks")
+    def publish_selected(self, request, queryset):
+        for talk in queryset:
+            publish_talk(talk)
+        self.message_user(request, f"Published {len(queryset)} talk(s).", messages.SUCCESS)
+
+    @admin.action(description="Cancel the selected talks")
+    def cancel_selected(self, request, queryset):
+        for talk in queryset:
+            cancel_talk(talk)
+        self.message_user(
+            request,
+            f"Cancelled {len(queryset)} talk(s). They stay listed, marked as cancelled.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Duplicate as draft one week later")
+    def duplicate_selected(self, request, queryset):
+        copies = [duplicate_talk(talk) for talk in queryset]
+        self.message_user(
+            request, f"Made {len(copies)} draft cop(ies) one week later.", messages.SUCCESS
+        )

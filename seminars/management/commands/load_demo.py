@@ -1,0 +1,33 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from seminars.services import load_demo, remove_demo
+
+DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "systems-seminar.json"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo series (ten talks of the Systems Seminar, weekly on Tuesdays, "
+        "five past and five upcoming). Running it again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Remove the demo talks first and load them afresh with dates around today.",
+        )
+
+    def handle(self, *args, reset=False, **options):
+        data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+        if reset:
+            removed = remove_demo(data)
+            self.stdout.write(f"Removed the demo ({removed} rows).")
+        created = load_demo(data)
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Loaded {created} demo talks."))
+        else:
+            self.stdout.write("The demo talks are already loaded; nothing changed.")

@@ -1,0 +1,91 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from speakers.models import Affiliation, Speaker
+from speakers.services import retire_slug
+
+
+class SluggedAdmin(admin.ModelAdmin):
+    """Admin for a model with a slug: a renamed slug keeps its old URL answering (301)."""
+
+    def save_model(self, request, obj, form, change):
+        old_slug = form.initial.get("slug") if change else None
+        super().save_model(request, obj, form, change)
+        if change:
+            retire_slug(obj, old_slug)
+
+
+@admin.register(Affiliation)
+class AffiliationAdmin(SluggedAdmin):
+    list_display = ("name", "short_name", "url")
+    search_fields = ("name", "short_name")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(SluggedAdmin):
+    list_display = ("thumbnail", "name", "affiliation", "position")
+    list_display_links = ("thumbnail", "name")
+    list_select_related = ("affiliation",)
+    list_filter = ("affiliation",)
+    search_fields = ("name", "affiliation__name", "affiliation__short_name", "email")
+    autocomplete_fields = ("affiliation",)
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("photo_preview", "talk_list")
+    fields = (
+        "name",
+        "slug",
+        "affiliation",
+        "position",
+        "photo",
+        "photo_preview",
+        "bio",
+        "homepage",
+        "email",
+        "talk_list",
+    )
+
+    @admin.display(description="Photo")
+    def thumbnail(self, speaker):
+        if not speaker.photo:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" width="40" height="40" class="speaker-thumbnail">',
+            speaker.photo.url,
+            speaker.name,
+        )
+
+    @admin.display(description="Current photo")
+    def photo_preview(self, speaker):
+        if not speaker.photo:
+            return "No photo yet."
+        return format_html(
+            '<img src="{}" alt="{}" width="120" class="speaker-photo-preview">',
+            speaker.photo.url,
+            speaker.name,
+        )
+
+    @admin.display(description="Talks")
+    def talk_list(self, speaker):
+        if speaker.pk is None:
+            return "Talks appear here once the speaker is saved and added to a talk."
+        talks = speaker.talks.select_related("series").order_by("-start")
+        if not talks:
+            return "No talks yet."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> — {} ({})</li>',
+                (
+                    (
+                        reverse("admin:seminars_talk_change", args=[talk.pk]),
+                        talk.title,
+                        talk.local_start.strftime("%a %-d %b %Y %H:%M %Z"),
+                        talk.get_status_display(),
+                    )
+                    for talk in talks
+                ),
+            ),
+        )

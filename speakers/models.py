@@ -1,0 +1,140 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+
+from speakers.fields import HttpsURLField
+from speakers.slugs import SluggedModel
+
+
+def validate_photo_size(photo) -> None:
+    """Refuse photos larger than settings.MAX_PHOTO_BYTES."""
+    if photo.size > settings.MAX_PHOTO_BYTES:
+        raise ValidationError(
+            "The photo is %(size)s; the largest accepted is %(limit)s.",
+            params={
+                "size": filesizeformat(photo.size),
+                "limit": filesizeformat(settings.MAX_PHOTO_BYTES),
+            },
+            code="photo_too_large",
+        )
+
+
+class RetiredSlugQuerySet(models.QuerySet):
+    def for_model(self, model: type[models.Model]) -> "RetiredSlugQuerySet":
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
+
+class RetiredSlug(models.Model):
+    """A slug an object had before staff changed it: its old URL redirects to the new one."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="retired_slugs"
+    )
+    object_id = models.PositiveBigIntegerField()
+    slug = models.SlugField(max_length=80)
+    retired_at = models.DateTimeField(auto_now=True)
+
+    objects = RetiredSlugQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "slug"], name="retired_slug_unique_per_model"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.slug} → #{self.object_id}"
+
+
+def talk_model() -> type[models.Model]:
+    """Return the Talk model, reached through Speaker.talks so that `speakers` does not
+    import `seminars` (the apps depend one way)."""
+    return Speaker._meta.get_field("talks").related_model
+
+
+class AffiliationQuerySet(models.QuerySet):
+    def with_public_talks(self) -> "AffiliationQuerySet":
+        """Return the affiliations with a public talk given under their name, or whose
+        current members speak in one."""
+        public = talk_model().objects.public()
+        return self.filter(
+            models.Q(pk__in=public.values("talk_speakers__affiliation"))
+            | models.Q(speakers__in=Speaker.objects.with_public_talks())
+        ).distinct()
+
+
+class Affiliation(SluggedModel):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=50, blank=True, help_text='Optional abbreviation, e.g. "MIT".'
+    )
+    url = HttpsURLField("website", blank=True)
+
+    objects = AffiliationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("speakers:affiliation-detail", kwargs={"slug": self.slug})
+
+
+class SpeakerQuerySet(models.QuerySet):
+    def with_public_talks(self) -> "SpeakerQuerySet":
+        """Return the speakers who speak at least one talk the public may see."""
+        # Imported lazily: `speakers` must not depend on `seminars` at import time.
+        from django.apps import apps
+
+        talk_model = apps.get_model("seminars", "Talk")
+        return self.filter(pk__in=talk_model.objects.public().values("talk_speakers__speaker"))
+
+
+class Speaker(SluggedModel):
+    name = models.CharField(max_length=200)
+    affiliation = models.ForeignKey(
+        Affiliation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="speakers",
+        help_text="The current affiliation. Each talk keeps the affiliation the speaker had then.",
+    )
+    position = models.CharField(
+        max_length=200, blank=True, help_text='e.g. "PhD student" or "Professor".'
+    )
+    bio = models.TextField(blank=True, help_text="Markdown.")
+    photo = models.ImageField(upload_to="speakers/", blank=True, validators=[validate_photo_size])
+    homepage = HttpsURLField(blank=True)
+    email = models.EmailField(
+        blank=True, help_text="Private: for organisers only, never shown on the site."
+    )
+
+    objects = SpeakerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("speakers:speaker-detail", kwargs={"slug": self.slug})
+
+    @property
+    def sort_name(self) -> str:
+        """Return the name as the A–Z index sorts it: family name (last word) first."""
+        words = self.name.casefold().split()
+        return " ".join(words[-1:] + words[:-1])
+
+    @property
+    def sort_letter(self) -> str:
+        """Return the letter the A–Z index files this speaker under (by family name)."""
+        letter = self.sort_name[:1].upper()
+        return letter if letter.isalpha() else "#"

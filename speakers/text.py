@@ -1,0 +1,39 @@
+"""Markdown written by staff, turned into safe HTML or plain text.
+
+Abstracts and bios are Markdown; Markdown passes raw HTML through, so the HTML is sanitised
+with nh3 (no scripts, no event-handler attributes, only http, https and mailto links).
+"""
+
+import html
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "i", "li",
+    "ol", "p", "pre", "strong", "sub", "sup", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text: str) -> str:
+    """Return sanitised HTML for Markdown `text`."""
+    raw_html = markdown.markdown(text or "", extensions=["sane_lists"])
+    return nh3.clean(
+        raw_html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer",
+    )
+
+
+def markdown_to_text(text: str) -> str:
+    """Return Markdown `text` as plain text: markup removed, paragraphs kept apart."""
+    safe_html = render_markdown(text)
+    for block_end in ("</p>", "</li>", "</h2>", "</h3>", "</h4>", "<br>", "</blockquote>"):
+        safe_html = safe_html.replace(block_end, block_end + "\n")
+    plain = html.unescape(nh3.clean(safe_html, tags=set()))
+    paragraphs = [" ".join(line.split()) for line in plain.split("\n")]
+    return "\n".join(p for p in paragraphs if p).strip()
