@@ -26,7 +26,7 @@ def render_markdown(text: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
-    )
+    ).strip()
 
 
 def markdown_to_text(text: str) -> str:

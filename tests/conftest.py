@@ -1,0 +1,44 @@
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from seminars.services import load_demo
+
+# A Wednesday morning in New York: the demo then has talks on the five Tuesdays before
+# (3 Nov to 1 Dec 2026) and on the five after (8 Dec 2026 to 5 Jan 2027).
+NOW = datetime.datetime(2026, 12, 2, 15, 0, tzinfo=datetime.UTC)
+DEMO_FILE = Path(__file__).resolve().parent.parent / "seminars" / "demo" / "systems-seminar.json"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def now():
+    """Freeze the clock at NOW."""
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+@pytest.fixture
+def demo_data():
+    return json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def demo(db, now, demo_data):
+    """The demo series loaded relative to the frozen clock."""
+    load_demo(demo_data)
+    return demo_data
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -1,0 +1,57 @@
+"""Every public page costs the same number of queries however many talks there are."""
+
+import datetime
+
+import pytest
+
+from seminars.models import EventType
+from tests.factories import AffiliationFactory, SeriesFactory, SpeakerFactory, TalkFactory
+
+pytestmark = pytest.mark.django_db
+
+# Public pages and their query budgets (the same at every data size).
+BUDGETS = {
+    "/": 9,
+    "/next/": 3,
+    "/talks/talk-1/": 3,
+    "/archive/": 5,
+    "/archive/2026/": 6,
+    "/series/": 1,
+    "/series/test-seminar/": 8,
+    "/tags/seminar/": 8,
+    "/speakers/": 1,
+    "/speakers/shared-speaker/": 8,
+    "/affiliations/shared-university/": 9,
+    "/search/?q=talk": 4,
+    "/feed/": 3,
+    "/sitemap.xml": 10,
+}
+
+
+def make_talks(count, now):
+    """Half past, half upcoming; each with the shared speaker and one of its own."""
+    series = SeriesFactory()
+    shared = SpeakerFactory(
+        name="Shared Speaker", affiliation=AffiliationFactory(name="Shared University")
+    )
+    seminar = EventType.objects.get(name="Seminar")
+    for number in range(1, count + 1):
+        weeks = number - count // 2
+        TalkFactory(
+            title=f"Talk {number}",
+            series=series,
+            start=now + datetime.timedelta(weeks=weeks, hours=-1),
+            speakers=[shared, SpeakerFactory()],
+            event_types=[seminar, EventType.objects.get(name="Tech week")],
+        )
+
+
+@pytest.mark.parametrize("count", [4, 40])
+@pytest.mark.parametrize(("url", "budget"), BUDGETS.items())
+def test_public_page_query_count_is_constant(
+    client, now, django_assert_num_queries, url, budget, count
+):
+    make_talks(count, now)
+    with django_assert_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code in {200, 302}
