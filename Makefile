@@ -30,7 +30,6 @@ setup: $(VENV)/.installed
 	@$(RUN_ENV) $(BIN)/python manage.py ensure_admin
 
 run: setup
-	@$(RUN_ENV) $(BIN)/python manage.py ensure_admin
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed

@@ -53,6 +53,7 @@ class Series(SluggedModel):
             models.CheckConstraint(
                 condition=Q(default_duration__gt=datetime.timedelta(0)),
                 name="series_default_duration_positive",
+                violation_error_message="The default duration must be longer than zero.",
             )
         ]
 
