@@ -88,6 +88,8 @@ class TalkAdminForm(forms.ModelForm):
 
 class TalkSpeakerInline(admin.TabularInline):
     model = TalkSpeaker
+    verbose_name = "speaker"
+    verbose_name_plural = "speakers, in order"
     fields = ("order", "speaker", "affiliation")
     autocomplete_fields = ("speaker", "affiliation")
     extra = 1

@@ -118,7 +118,12 @@ def load_demo(data: dict, today: datetime.date | None = None) -> int:
     )
     zone = series.zoneinfo
     today = today or timezone.localdate(timezone=zone)
-    event_types = {event_type.slug: event_type for event_type in EventType.objects.all()}
+    event_types = {
+        item["slug"]: EventType.objects.get_or_create(
+            slug=item["slug"], defaults={"name": item["name"]}
+        )[0]
+        for item in data["event_types"]
+    }
     created = 0
     for talk_data, day in zip(data["talks"], demo_dates(len(data["talks"]), today), strict=True):
         uid = demo_talk_uid(talk_data["title"])

@@ -24,4 +24,6 @@ urlpatterns = [
     path("feed/", UpcomingTalksFeed(), name="rss"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin).
+    path("favicon.ico", views.favicon),
 ]

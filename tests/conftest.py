@@ -1,4 +1,5 @@
 import datetime
+import os
 import json
 from pathlib import Path
 
@@ -42,3 +43,10 @@ def demo(db, now, demo_data):
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Leave the browser tests to `make e2e` (RUN_E2E=1): `make test` stays browser-free."""
+    if collection_path.name == "e2e" and not os.environ.get("RUN_E2E"):
+        return True
+    return None

@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('seminars', '0003_default_event_types'),
+        ("seminars", "0003_default_event_types"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='series',
-            name='series_default_duration_positive',
-            constraint=models.CheckConstraint(condition=models.Q(('default_duration__gt', datetime.timedelta(0))), name='series_default_duration_positive', violation_error_message='The default duration must be longer than zero.'),
+            model_name="series",
+            name="series_default_duration_positive",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("default_duration__gt", datetime.timedelta(0))),
+                name="series_default_duration_positive",
+                violation_error_message="The default duration must be longer than zero.",
+            ),
         ),
     ]

@@ -1,0 +1,126 @@
+"""What an organiser meets: the admin journey from a new speaker to a cancelled talk."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from PIL import Image
+from playwright.sync_api import expect
+
+from seminars.models import Series, Talk
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "a-long-test-password-42"
+
+
+@pytest.fixture
+def staff_page(site, page, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    get_user_model().objects.create_superuser("organiser", "organiser@example.org", PASSWORD)
+    page.goto(site.url + "/admin/login/")
+    page.get_by_label("Username").fill("organiser")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    return page
+
+
+def choose_autocomplete(page, field, text):
+    """Pick `text` in one of the admin's autocomplete (select2) widgets."""
+    field.locator(".select2-selection").click()
+    page.locator(".select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def png_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 120), "darkcyan").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_organiser_adds_speakers_and_a_talk_publishes_and_cancels_it(
+    site, staff_page, csp_violations, screenshot
+):
+    page = staff_page
+
+    page.goto(site.url + "/admin/speakers/affiliation/add/")
+    page.locator("#id_name").fill("ETH Zürich")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("ETH Zürich")
+
+    page.goto(site.url + "/admin/speakers/speaker/add/")
+    page.locator("#id_name").fill("Ana Müller")
+    choose_autocomplete(page, page.locator(".field-affiliation"), "ETH")
+    page.locator("#id_photo").set_input_files(
+        {"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"<html>not an image</html>"}
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".field-photo .errorlist")).to_contain_text("Upload a valid image")
+    screenshot("admin-rejected-upload")
+    page.locator("#id_photo").set_input_files(
+        {"name": "ana.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("Ana Müller")
+
+    series = Series.objects.get(slug="systems-seminar")
+    page.goto(site.url + f"/admin/seminars/talk/add/?series={series.pk}")
+    page.locator("#id_title").fill("Verified Networks in Practice")
+    page.locator("#id_status").select_option("published")
+    page.locator("#id_event_types_from option", has_text="Seminar").dblclick()
+    page.locator("#id_event_types_from option", has_text="Tech week").dblclick()
+    choose_autocomplete(page, page.locator("#talk_speakers-0 .field-speaker"), "Ana Müller")
+    page.locator("#talk_speakers-group .add-row a").click()
+    page.locator("#talk_speakers-1 .field-order input").fill("1")
+    choose_autocomplete(page, page.locator("#talk_speakers-1 .field-speaker"), "Venkat Pullela")
+    screenshot("admin-talk-form")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("Verified Networks in Practice")
+
+    talk = Talk.objects.with_speakers().get(title="Verified Networks in Practice")
+    assert [(link.speaker.name, link.affiliation.name) for link in talk.speaker_links()] == [
+        ("Ana Müller", "ETH Zürich"),
+        ("Venkat Pullela", "Keysight"),
+    ]
+    assert sorted(talk.event_types.values_list("name", flat=True)) == ["Seminar", "Tech week"]
+    assert talk.status == Talk.Status.PUBLISHED
+    assert talk.location == "Seminar Room G115"
+
+    page.goto(site.url)
+    expect(page.get_by_role("link", name="Verified Networks in Practice")).to_be_visible()
+
+    page.goto(site.url + "/admin/seminars/talk/")
+    page.locator("tr", has_text="Verified Networks in Practice").locator(
+        "input[name=_selected_action]"
+    ).check()
+    page.locator("select[name=action]").select_option("cancel_selected")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator(".messagelist")).to_contain_text("Cancelled 1 talk(s)")
+
+    page.goto(site.url + talk.get_absolute_url())
+    expect(page.locator(".banner--cancelled")).to_have_text(
+        "Cancelled — this talk will not take place."
+    )
+    talk.refresh_from_db()
+    assert (talk.status, talk.sequence) == (Talk.Status.CANCELLED, 1)
+    assert csp_violations == []
+
+
+def test_admin_pages_have_no_csp_violations(site, staff_page, csp_violations):
+    talk = Talk.objects.first()
+    for path in [
+        "/admin/",
+        "/admin/seminars/talk/",
+        "/admin/seminars/talk/?q=LLM",
+        f"/admin/seminars/talk/{talk.pk}/change/",
+        "/admin/seminars/talk/add/",
+        "/admin/seminars/series/",
+        f"/admin/seminars/series/{talk.series.pk}/change/",
+        "/admin/seminars/eventtype/",
+        "/admin/speakers/speaker/",
+        "/admin/speakers/speaker/add/",
+        "/admin/speakers/affiliation/",
+    ]:
+        staff_page.goto(site.url + path)
+    assert csp_violations == []
