@@ -7,11 +7,12 @@ PORT ?= 8000
 # `make run` is for local development: DEBUG on (a throwaway key) unless the caller says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help run setup test e2e browser lint format coverage clean
+.PHONY: help run setup serve test e2e browser lint format coverage clean
 
 help:
 	@echo "make run      set up (venv, install, migrate, demo data, admin login) and serve on http://$(HOST):$(PORT)/"
 	@echo "make setup    everything 'make run' does except starting the server"
+	@echo "make serve    production mode on this machine: gunicorn, WhiteNoise, DEBUG off"
 	@echo "make test     ruff and the whole pytest suite"
 	@echo "make e2e      browser tests in headless Chromium (installs Chromium and Java when missing)"
 	@echo "make format   reformat the code with ruff"
@@ -32,6 +33,27 @@ setup: $(VENV)/.installed
 
 run: setup
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production mode on one machine. DEBUG is off; a SECRET_KEY is made once and kept in the
+# git-ignored file .secret-key unless the environment gives one. This serves plain http on
+# 127.0.0.1, so the https-only settings are turned off here, explicitly; behind TLS, run
+# gunicorn as docs/deploy.md shows and leave them on.
+WEB_CONCURRENCY ?= 2
+SERVE_ENV := DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
+	SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
+
+.secret-key:
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
+
+serve: $(VENV)/.installed .secret-key
+	@echo "Production mode on plain http://$(HOST):$(PORT)/: SECURE_SSL_REDIRECT, HSTS and secure cookies are OFF (no TLS here)"
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(BIN)/python manage.py load_demo
+	@$(SERVE_ENV) $(BIN)/python manage.py ensure_admin
+	$(SERVE_ENV) $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
+		--access-logfile - --forwarded-allow-ips=127.0.0.1
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

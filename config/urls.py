@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+
+from speakers.views import media_file
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -9,5 +10,7 @@ urlpatterns = [
     path("", include("seminars.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_file, name="media")
+    )

@@ -154,16 +154,33 @@ class TalkAdmin(SluggedAdmin):
     def event_type_names(self, talk):
         return ", ".join(event_type.name for event_type in talk.event_types.all()) or "—"
 
+    def get_deleted_objects(self, objs, request):
+        # A published talk is in people's calendars: deleting it would leave them at the old
+        # time with no word. Cancelling tells every subscriber; only drafts may be deleted.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        public = [talk for talk in objs if talk.is_public]
+        protected = [
+            *protected,
+            *(
+                f"Talk “{talk}” is {talk.get_status_display().lower()}: cancel it instead "
+                "of deleting it, so that subscribers' calendars show the cancellation."
+                for talk in public
+            ),
+        ]
+        return deleted, model_count, perms_needed, protected
+
     @admin.action(description="Publish the selected talks")
     def publish_selected(self, request, queryset):
         for talk in queryset:
             publish_talk(talk)
+            self.log_change(request, talk, "Published.")
         self.message_user(request, f"Published {len(queryset)} talk(s).", messages.SUCCESS)
 
     @admin.action(description="Cancel the selected talks")
     def cancel_selected(self, request, queryset):
         for talk in queryset:
             cancel_talk(talk)
+            self.log_change(request, talk, "Cancelled.")
         self.message_user(
             request,
             f"Cancelled {len(queryset)} talk(s). They stay listed, marked as cancelled.",
@@ -172,7 +189,11 @@ class TalkAdmin(SluggedAdmin):
 
     @admin.action(description="Duplicate as draft one week later")
     def duplicate_selected(self, request, queryset):
-        copies = [duplicate_talk(talk) for talk in queryset]
+        copies = []
+        for talk in queryset:
+            copy = duplicate_talk(talk)
+            self.log_addition(request, copy, f"Duplicated from “{talk}” (#{talk.pk}).")
+            copies.append(copy)
         self.message_user(
             request, f"Made {len(copies)} draft cop(ies) one week later.", messages.SUCCESS
         )
