@@ -102,8 +102,11 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
-# Largest speaker photo staff may upload, in bytes.
-MAX_PHOTO_BYTES = env.int("MAX_PHOTO_BYTES", default=5 * 1024 * 1024)
+# Largest speaker photo staff may upload, in bytes, and in pixels (width × height). The pixel
+# limit is checked from the image header before anything is decoded: a small file can claim a
+# huge image (a decompression bomb). Pillow refuses more than about 89 million pixels regardless.
+MAX_PHOTO_BYTES = env.int("MAX_PHOTO_BYTES", default=10 * 1024 * 1024)
+MAX_PHOTO_PIXELS = env.int("MAX_PHOTO_PIXELS", default=40_000_000)
 
 # How far back multi-talk calendar feeds reach.
 FEED_PAST_MONTHS = env.int("FEED_PAST_MONTHS", default=12)
