@@ -48,11 +48,11 @@ class SpeakerAdmin(SluggedAdmin):
 
     @admin.display(description="Photo")
     def thumbnail(self, speaker):
-        if not speaker.photo:
+        if not speaker.small_photo:
             return "—"
         return format_html(
             '<img src="{}" alt="{}" width="40" height="40" class="speaker-thumbnail">',
-            speaker.photo.url,
+            speaker.small_photo.url,
             speaker.name,
         )
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from seminars.services import load_demo
@@ -42,3 +43,11 @@ def demo(db, now, demo_data):
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def staff_client(db, client):
+    """A client logged in to the admin as a superuser."""
+    user = get_user_model().objects.create(username="organiser", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client

@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import modelform_factory
+from django.urls import reverse
 from PIL import Image, ImageCms
 
 from speakers.models import Speaker
-from tests.factories import SpeakerFactory
+from tests.factories import SpeakerFactory, TalkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +250,52 @@ def test_photo_cleared_clears_the_thumbnail(media_root):
     speaker.save()
     speaker.refresh_from_db()
     assert (speaker.photo.name, speaker.photo_thumbnail.name) == ("", "")
+
+
+def speaker_form_data(speaker=None, **overrides):
+    data = {
+        "name": speaker.name if speaker else "New Speaker",
+        "slug": speaker.slug if speaker else "",
+        "affiliation": "",
+        "position": "",
+        "bio": "",
+        "homepage": "",
+        "email": "",
+    }
+    return {**data, **overrides}
+
+
+def test_admin_speaker_add_with_a_photo_that_is_not_an_image_shows_the_error(
+    staff_client, media_root
+):
+    response = staff_client.post(
+        reverse("admin:speakers_speaker_add"),
+        speaker_form_data(photo=upload("face.jpg", b"<html><body>not a photo</body></html>")),
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"photo": [NOT_AN_IMAGE]}
+    assert NOT_AN_IMAGE in response.content.decode()
+    assert Speaker.objects.count() == 0
+    assert stored_files(media_root) == []
+
+
+def test_admin_speaker_add_with_a_photo_stores_it_processed(staff_client, media_root):
+    response = staff_client.post(
+        reverse("admin:speakers_speaker_add"),
+        speaker_form_data(photo=upload("face.webp", image_bytes("WEBP", size=(1200, 900)))),
+    )
+    assert response.status_code == 302
+    speaker = Speaker.objects.get()
+    assert STORED_NAME.fullmatch(speaker.photo.name)
+    assert stored_files(media_root) == [speaker.photo.name, speaker.photo_thumbnail.name]
+    assert open_stored(speaker.photo).size == (800, 600)
+
+
+def test_talk_page_shows_the_photo_of_a_speaker_without_a_thumbnail(client, media_root):
+    speaker = SpeakerFactory(name="Grace Hopper", photo="speakers/before-thumbnails.jpg")
+    talk = TalkFactory(speakers=[speaker])
+    content = client.get(talk.get_absolute_url()).content.decode()
+    assert (
+        '<img class="speaker-card__photo" src="/media/speakers/before-thumbnails.jpg" '
+        'alt="Grace Hopper" width="96" height="96" loading="lazy">'
+    ) in content
