@@ -47,6 +47,7 @@ class PhotoFieldFile(ImageFieldFile):
         Every way of storing a photo ends here (a form's upload as the model is saved, or
         `speaker.photo.save(name, content)`), so no upload is ever stored as it came, with
         its metadata. `name` is ignored. Raise ValidationError if `content` is not a photo.
+        The files of the photo it replaces stay until services.delete_photo_files() runs.
         """
         photo, thumbnail = reencode_photo(content)
         new_name = f"{uuid.uuid4().hex}.jpg"

@@ -13,6 +13,7 @@ from django.urls import reverse
 from PIL import Image, ImageCms
 
 from speakers.models import Speaker
+from speakers.services import delete_photo_files
 from tests.factories import SpeakerFactory, TalkFactory
 
 pytestmark = pytest.mark.django_db
@@ -265,6 +266,12 @@ def speaker_form_data(speaker=None, **overrides):
     return {**data, **overrides}
 
 
+def speaker_with_photo() -> Speaker:
+    speaker = SpeakerFactory(affiliation=None)
+    speaker.photo.save("old.png", ContentFile(image_bytes("PNG")))
+    return speaker
+
+
 def test_admin_speaker_add_with_a_photo_that_is_not_an_image_shows_the_error(
     staff_client, media_root
 ):
@@ -289,6 +296,123 @@ def test_admin_speaker_add_with_a_photo_stores_it_processed(staff_client, media_
     assert STORED_NAME.fullmatch(speaker.photo.name)
     assert stored_files(media_root) == [speaker.photo.name, speaker.photo_thumbnail.name]
     assert open_stored(speaker.photo).size == (800, 600)
+
+
+def test_admin_speaker_photo_replaced_deletes_the_old_files(
+    staff_client, media_root, django_capture_on_commit_callbacks
+):
+    speaker = speaker_with_photo()
+    old_files = [speaker.photo.name, speaker.photo_thumbnail.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:speakers_speaker_change", args=[speaker.pk]),
+            speaker_form_data(speaker, photo=upload("new.jpg", image_bytes("JPEG"))),
+        )
+    assert response.status_code == 302
+    speaker.refresh_from_db()
+    assert speaker.photo.name not in old_files
+    assert stored_files(media_root) == [speaker.photo.name, speaker.photo_thumbnail.name]
+
+
+def test_admin_speaker_photo_cleared_deletes_its_files(
+    staff_client, media_root, django_capture_on_commit_callbacks
+):
+    speaker = speaker_with_photo()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:speakers_speaker_change", args=[speaker.pk]),
+            speaker_form_data(speaker, **{"photo-clear": "on"}),
+        )
+    assert response.status_code == 302
+    speaker.refresh_from_db()
+    assert (speaker.photo.name, speaker.photo_thumbnail.name) == ("", "")
+    assert stored_files(media_root) == []
+
+
+def test_admin_speaker_photo_refused_keeps_the_old_files(
+    staff_client, media_root, django_capture_on_commit_callbacks
+):
+    speaker = speaker_with_photo()
+    old_files = [speaker.photo.name, speaker.photo_thumbnail.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:speakers_speaker_change", args=[speaker.pk]),
+            speaker_form_data(speaker, photo=upload("face.jpg", b"")),
+        )
+    assert response.context["adminform"].form.errors == {"photo": ["The submitted file is empty."]}
+    speaker.refresh_from_db()
+    assert [speaker.photo.name, speaker.photo_thumbnail.name] == old_files
+    assert stored_files(media_root) == old_files
+
+
+def test_admin_speaker_edited_without_a_new_photo_keeps_its_files(
+    staff_client, media_root, django_capture_on_commit_callbacks
+):
+    speaker = speaker_with_photo()
+    old_files = [speaker.photo.name, speaker.photo_thumbnail.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:speakers_speaker_change", args=[speaker.pk]),
+            speaker_form_data(speaker, position="Professor"),
+        )
+    assert response.status_code == 302
+    speaker.refresh_from_db()
+    assert (speaker.position, [speaker.photo.name, speaker.photo_thumbnail.name]) == (
+        "Professor",
+        old_files,
+    )
+    assert stored_files(media_root) == old_files
+
+
+def test_admin_speaker_deleted_deletes_its_photo_files(
+    staff_client, media_root, django_capture_on_commit_callbacks
+):
+    speaker = speaker_with_photo()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:speakers_speaker_delete", args=[speaker.pk]), {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert Speaker.objects.count() == 0
+    assert stored_files(media_root) == []
+
+
+def test_admin_speakers_deleted_by_the_action_delete_their_photo_files(
+    staff_client, media_root, django_capture_on_commit_callbacks
+):
+    speakers = [speaker_with_photo(), speaker_with_photo()]
+    kept = speaker_with_photo()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:speakers_speaker_changelist"),
+            {
+                "action": "delete_selected",
+                "_selected_action": [speaker.pk for speaker in speakers],
+                "post": "yes",
+            },
+        )
+    assert response.status_code == 302
+    assert list(Speaker.objects.all()) == [kept]
+    assert stored_files(media_root) == sorted([kept.photo.name, kept.photo_thumbnail.name])
+
+
+def test_delete_photo_files_keeps_a_file_another_speaker_uses(
+    media_root, django_capture_on_commit_callbacks
+):
+    speaker = speaker_with_photo()
+    files = [speaker.photo.name, speaker.photo_thumbnail.name]
+    SpeakerFactory(photo=speaker.photo.name)
+    Speaker.objects.filter(pk=speaker.pk).update(photo="", photo_thumbnail="")
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_photo_files(files)
+    assert stored_files(media_root) == [speaker.photo.name]
+
+
+def test_delete_photo_files_waits_for_the_commit(media_root, django_capture_on_commit_callbacks):
+    speaker = speaker_with_photo()
+    with django_capture_on_commit_callbacks() as callbacks:
+        delete_photo_files(speaker.photo_files())
+    assert (len(callbacks), len(stored_files(media_root))) == (1, 2)
 
 
 def test_talk_page_shows_the_photo_of_a_speaker_without_a_thumbnail(client, media_root):
