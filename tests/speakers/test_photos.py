@@ -298,6 +298,19 @@ def test_admin_speaker_add_with_a_photo_stores_it_processed(staff_client, media_
     assert open_stored(speaker.photo).size == (800, 600)
 
 
+def test_admin_speaker_add_with_a_photo_uploaded_to_a_temporary_file_stores_it(
+    staff_client, media_root, settings
+):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # larger uploads go to a temporary file
+    data = noise_jpeg((300, 200))
+    assert len(data) > 1024
+    response = staff_client.post(
+        reverse("admin:speakers_speaker_add"), speaker_form_data(photo=upload("face.jpg", data))
+    )
+    assert response.status_code == 302
+    assert open_stored(Speaker.objects.get().photo).size == (300, 200)
+
+
 def test_admin_speaker_photo_replaced_deletes_the_old_files(
     staff_client, media_root, django_capture_on_commit_callbacks
 ):
