@@ -6,7 +6,7 @@ from django import forms
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 
-from speakers.photos import ACCEPT_HEADER, reencode_photo, validate_photo
+from speakers.photos import ACCEPTED_TYPES, reencode_photo, validate_photo
 
 
 class HttpsURLField(models.URLField):
@@ -36,7 +36,7 @@ class PhotoFormField(forms.FileField):
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
         if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
-            attrs["accept"] = ACCEPT_HEADER
+            attrs["accept"] = ACCEPTED_TYPES
         return attrs
 
 

@@ -13,7 +13,7 @@ from PIL import Image, ImageCms, ImageOps
 # Pillow only tries these decoders, so the file's content decides, never its name or the
 # browser's content type. A camera JPEG with extra pictures in it opens as "MPO" (a JPEG too).
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
-ACCEPT_HEADER = "image/jpeg,image/png,image/webp"
+ACCEPTED_TYPES = "image/jpeg,image/png,image/webp"
 PHOTO_SIZE = 800  # longest side of the stored photo, in pixels
 THUMBNAIL_SIZE = 192  # square thumbnail: the 96 px speaker cards on 2x screens
 JPEG_QUALITY = 85

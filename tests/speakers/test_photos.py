@@ -200,13 +200,11 @@ def test_photo_upload_is_stored_without_metadata_and_upright(media_root):
     for file in (speaker.photo, speaker.photo_thumbnail):
         stored = open_stored(file)
         assert dict(stored.getexif()) == {}
-        assert {"exif", "icc_profile", "comment", "xmp"} & set(stored.info) == set()
+        assert sorted(stored.info) == ["jfif", "jfif_density", "jfif_unit", "jfif_version"]
         content = stored_bytes(file)
-        assert (b"Exif" in content, b"Phone maker" in content, b"home address" in content) == (
-            False,
-            False,
-            False,
-        )
+        assert [
+            text for text in (b"Exif", b"Phone maker", b"home address") if text in content
+        ] == []
     assert open_stored(speaker.photo).size == (600, 800)
 
 
@@ -221,8 +219,9 @@ def test_photo_upload_with_an_unusable_colour_profile_is_stored_without_it(media
     speaker = saved_speaker(upload("face.jpg", data))
     stored = open_stored(speaker.photo)
     assert "icc_profile" not in stored.info
+    # JPEG is lossy: the colour comes back within a few levels.
     red, green, blue = stored.getpixel((32, 24))
-    assert (abs(red - 200) <= 3, abs(green - 30) <= 3, abs(blue - 30) <= 3) == (True, True, True)
+    assert max(abs(red - 200), abs(green - 30), abs(blue - 30)) <= 3
 
 
 def test_photo_saved_through_the_field_file_is_processed(media_root):
