@@ -137,8 +137,11 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Serve uploaded photos from Django (fine for one machine); set to 0 when nginx serves /media/.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 
-# Largest speaker photo staff may upload, in bytes.
-MAX_PHOTO_BYTES = env.int("MAX_PHOTO_BYTES", default=5 * 1024 * 1024)
+# Largest speaker photo staff may upload, in bytes, and in pixels (width × height). The pixel
+# limit is checked from the image header before anything is decoded: a small file can claim a
+# huge image (a decompression bomb). Pillow refuses more than about 89 million pixels regardless.
+MAX_PHOTO_BYTES = env.int("MAX_PHOTO_BYTES", default=10 * 1024 * 1024)
+MAX_PHOTO_PIXELS = env.int("MAX_PHOTO_PIXELS", default=40_000_000)
 
 # How far back multi-talk calendar feeds reach.
 FEED_PAST_MONTHS = env.int("FEED_PAST_MONTHS", default=12)

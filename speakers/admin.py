@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from speakers.models import Affiliation, Speaker
-from speakers.services import retire_slug
+from speakers.services import delete_photo_files, retire_slug
 
 
 class SluggedAdmin(admin.ModelAdmin):
@@ -46,13 +46,28 @@ class SpeakerAdmin(SluggedAdmin):
         "talk_list",
     )
 
+    def save_model(self, request, obj, form, change):
+        previous_files = Speaker.objects.filter(pk=obj.pk).photo_files() if change else set()
+        super().save_model(request, obj, form, change)
+        delete_photo_files(previous_files - obj.photo_files())
+
+    def delete_model(self, request, obj):
+        files = obj.photo_files()
+        super().delete_model(request, obj)
+        delete_photo_files(files)
+
+    def delete_queryset(self, request, queryset):
+        files = queryset.photo_files()
+        super().delete_queryset(request, queryset)
+        delete_photo_files(files)
+
     @admin.display(description="Photo")
     def thumbnail(self, speaker):
-        if not speaker.photo:
+        if not speaker.small_photo:
             return "—"
         return format_html(
             '<img src="{}" alt="{}" width="40" height="40" class="speaker-thumbnail">',
-            speaker.photo.url,
+            speaker.small_photo.url,
             speaker.name,
         )
 

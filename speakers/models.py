@@ -1,25 +1,14 @@
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.template.defaultfilters import filesizeformat
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
-from speakers.fields import HttpsURLField
+from speakers import photos
+from speakers.fields import HttpsURLField, PhotoField
 from speakers.slugs import SluggedModel
 
-
-def validate_photo_size(photo) -> None:
-    """Refuse photos larger than settings.MAX_PHOTO_BYTES."""
-    if photo.size > settings.MAX_PHOTO_BYTES:
-        raise ValidationError(
-            "The photo is %(size)s; the largest accepted is %(limit)s.",
-            params={
-                "size": filesizeformat(photo.size),
-                "limit": filesizeformat(settings.MAX_PHOTO_BYTES),
-            },
-            code="photo_too_large",
-        )
+# Migration 0001 names this validator; the photo field now checks uploads in full (PhotoFormField).
+validate_photo_size = photos.validate_photo_size
 
 
 class RetiredSlugQuerySet(models.QuerySet):
@@ -95,6 +84,12 @@ class SpeakerQuerySet(models.QuerySet):
         talk_model = apps.get_model("seminars", "Talk")
         return self.filter(pk__in=talk_model.objects.public().values("talk_speakers__speaker"))
 
+    def photo_files(self) -> set[str]:
+        """Return the names of the stored photo and thumbnail files of these speakers."""
+        return {
+            name for names in self.values_list("photo", "photo_thumbnail") for name in names if name
+        }
+
 
 class Speaker(SluggedModel):
     name = models.CharField(max_length=200)
@@ -110,7 +105,17 @@ class Speaker(SluggedModel):
         max_length=200, blank=True, help_text='e.g. "PhD student" or "Professor".'
     )
     bio = models.TextField(blank=True, help_text="Markdown.")
-    photo = models.ImageField(upload_to="speakers/", blank=True, validators=[validate_photo_size])
+    photo = PhotoField(
+        upload_to="speakers/",
+        blank=True,
+        thumbnail_field="photo_thumbnail",
+        help_text="A JPEG, PNG or WebP image. It is stored resized (at most "
+        f"{photos.PHOTO_SIZE} pixels a side) and without its metadata (camera, location).",
+    )
+    # Made from the photo when it is stored, for lists and speaker cards.
+    photo_thumbnail = models.ImageField(
+        upload_to="speakers/thumbnails/", blank=True, editable=False
+    )
     homepage = HttpsURLField(blank=True)
     email = models.EmailField(
         blank=True, help_text="Private: for organisers only, never shown on the site."
@@ -126,6 +131,15 @@ class Speaker(SluggedModel):
 
     def get_absolute_url(self):
         return reverse("speakers:speaker-detail", kwargs={"slug": self.slug})
+
+    @property
+    def small_photo(self) -> FieldFile:
+        """Return the photo's thumbnail, or the photo itself if it has none."""
+        return self.photo_thumbnail or self.photo
+
+    def photo_files(self) -> set[str]:
+        """Return the names of the stored photo and thumbnail files."""
+        return {file.name for file in (self.photo, self.photo_thumbnail) if file}
 
     @property
     def sort_name(self) -> str:

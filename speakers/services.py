@@ -1,9 +1,12 @@
 """Writes that touch several rows or have side effects."""
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from collections.abc import Iterable
 
-from speakers.models import RetiredSlug
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+
+from speakers.models import RetiredSlug, Speaker
 
 
 def retire_slug(instance: models.Model, old_slug: str) -> None:
@@ -29,3 +32,25 @@ def find_renamed(queryset: models.QuerySet, old_slug: str) -> models.Model | Non
     if object_id is None:
         return None
     return queryset.filter(pk=object_id).first()
+
+
+def delete_photo_files(names: Iterable[str]) -> None:
+    """Delete the speaker photo and thumbnail files `names` once the transaction commits,
+    keeping any that a speaker still uses.
+
+    Call it after replacing, clearing or deleting photos: a rolled-back change keeps its files.
+    """
+    names = set(names) - {""}
+    if not names:
+        return
+
+    def delete() -> None:
+        in_use = Speaker.objects.filter(
+            models.Q(photo__in=names) | models.Q(photo_thumbnail__in=names)
+        ).photo_files()
+        for name in names - in_use:
+            default_storage.delete(name)
+
+    # robust: a file that cannot be deleted is logged, not turned into an error for a change
+    # that is already committed.
+    transaction.on_commit(delete, robust=True)

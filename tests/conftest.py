@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from seminars.services import load_demo
@@ -50,3 +51,11 @@ def pytest_ignore_collect(collection_path, config):
     if collection_path.name == "e2e" and not os.environ.get("RUN_E2E"):
         return True
     return None
+
+
+@pytest.fixture
+def staff_client(db, client):
+    """A client logged in to the admin as a superuser."""
+    user = get_user_model().objects.create(username="organiser", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
