@@ -23,6 +23,9 @@ PRODID = "-//Seminar site//Calendar feeds//EN"
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
 CANCELLED_PREFIX = "Cancelled: "
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# Rendering Markdown is most of the cost of building a feed, and a rebuild after one change
+# meets the same abstracts again.
+abstract_text = functools.lru_cache(maxsize=2048)(markdown_to_text)
 ZERO = datetime.timedelta(0)
 
 
@@ -43,7 +46,7 @@ def talk_description(talk: Talk) -> str:
     if speakers:
         label = "Speakers" if len(speakers) > 1 else "Speaker"
         paragraphs.append(f"{label}: {', '.join(speakers)}")
-    abstract = markdown_to_text(talk.abstract)
+    abstract = abstract_text(talk.abstract)
     if abstract:
         paragraphs.append(abstract)
     if talk.online_url:

@@ -1,6 +1,7 @@
 import datetime
 import uuid
 import zoneinfo
+from collections.abc import Collection
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -153,6 +154,29 @@ class TalkQuerySet(models.QuerySet):
     def next_talk(self, now: datetime.datetime | None = None) -> "Talk | None":
         """Return the earliest scheduled talk that has not ended."""
         return self.scheduled().upcoming(now).first()
+
+    def since(self, moment: datetime.datetime) -> "TalkQuerySet":
+        """Return the talks that had not ended by `moment`: recent and upcoming ones."""
+        return self.filter(end__gt=moment)
+
+    def matching(
+        self,
+        series: Collection[Series] = (),
+        event_types: Collection[EventType] = (),
+        speakers: Collection[models.Model] = (),
+    ) -> "TalkQuerySet":
+        """Return the talks in any of `series`, of any of `event_types` and by any of
+        `speakers`; an empty argument does not filter."""
+        talks = self
+        if series:
+            talks = talks.filter(series__in=series)
+        if event_types:
+            tagged = Talk.objects.filter(event_types__in=event_types)
+            talks = talks.filter(pk__in=tagged.values("pk"))
+        if speakers:
+            spoken = TalkSpeaker.objects.filter(speaker__in=speakers)
+            talks = talks.filter(pk__in=spoken.values("talk"))
+        return talks
 
 
 class Talk(SluggedModel):

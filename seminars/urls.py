@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
-from seminars import views
+from seminars import calendar_views, views
 from seminars.feeds import UpcomingTalksFeed
 from seminars.sitemaps import SITEMAPS
 
@@ -24,4 +24,25 @@ urlpatterns = [
     path("feed/", UpcomingTalksFeed(), name="rss"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("calendar.ics", calendar_views.FeedView.as_view(), name="calendar"),
+    path(
+        "series/<slug:slug>/calendar.ics",
+        calendar_views.FeedView.as_view(filter_name="series"),
+        name="series-calendar",
+    ),
+    path(
+        "tags/<slug:slug>/calendar.ics",
+        calendar_views.FeedView.as_view(filter_name="tags"),
+        name="tag-calendar",
+    ),
+    path(
+        "speakers/<slug:slug>/calendar.ics",
+        calendar_views.FeedView.as_view(filter_name="speakers"),
+        name="speaker-calendar",
+    ),
+    path(
+        "talks/<slug:slug>/calendar.ics",
+        calendar_views.TalkCalendarView.as_view(),
+        name="talk-calendar",
+    ),
 ]
