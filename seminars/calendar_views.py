@@ -1,4 +1,4 @@
-"""Calendar feeds over HTTP.
+"""Calendar feeds over HTTP, and the page that explains how to subscribe to them.
 
 A feed's body is cached and its ETag and Last-Modified come from the site's content version
 (and, for feeds with a time window, today's date), so a conditional request is answered 304
@@ -14,13 +14,15 @@ from django.http import HttpResponse, HttpResponseNotFound
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from django.views.generic import View
+from django.views.generic import TemplateView, View
 
 from seminars import ical
 from seminars.calendars import (
     Feed,
     FeedQuery,
     UnknownFeedError,
+    public_event_types,
+    public_series,
     select_feed,
     select_talk,
 )
@@ -180,3 +182,15 @@ class TalkCalendarView(CalendarView):
 
     def filename(self) -> str:
         return f"{self.kwargs['slug']}.ics"
+
+
+class SubscribeView(TemplateView):
+    template_name = "seminars/subscribe.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            series_list=public_series().order_by("name"),
+            event_types=public_event_types().order_by("name"),
+            feed_past_months=settings.FEED_PAST_MONTHS,
+            **kwargs,
+        )

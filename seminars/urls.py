@@ -45,4 +45,5 @@ urlpatterns = [
         calendar_views.TalkCalendarView.as_view(),
         name="talk-calendar",
     ),
+    path("subscribe/", calendar_views.SubscribeView.as_view(), name="subscribe"),
 ]

@@ -2,6 +2,7 @@ import datetime
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import icalendar
 import pytest
@@ -689,3 +690,59 @@ def test_every_feed_of_tricky_generated_data_parses_with_three_parsers(client, w
             [event.summary.value for event in parsed["vobject"].vevent_list],
         ]
         assert summaries_by_parser[0] == summaries_by_parser[1] == summaries_by_parser[2], url
+
+
+def test_subscribe_page_offers_every_way_to_subscribe(client, world):
+    html = client.get("/subscribe/").content.decode()
+    https = "https://seminars.example.org/calendar.ics"
+
+    assert 'href="webcal://seminars.example.org/calendar.ics"' in html
+    assert f'href="https://calendar.google.com/calendar/r?cid={quote(https, safe="")}"' in html
+    assert (
+        'href="https://outlook.live.com/calendar/0/addfromweb?url='
+        'https%3A%2F%2Fseminars.example.org%2Fcalendar.ics&amp;name=Systems%20Seminar"'
+    ) in html
+    assert f'value="{https}" readonly' in html
+    assert 'href="webcal://seminars.example.org/series/zurich-colloquium/calendar.ics"' in html
+    assert 'href="webcal://seminars.example.org/tags/round-table/calendar.ics"' in html
+    # CSP-ready: scripts come from files, no inline script or style.
+    assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []
+    assert " style=" not in html
+    assert '<script src="/static/js/copy.js" defer></script>' in html
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    headings = re.findall(r"<h2 [^>]*>([^<]+)</h2>", html)
+    assert headings == [
+        "Subscribe or download?",
+        "Every talk",
+        "Subscribe to “Systems Seminar”",
+        "Subscribe to “Zürich Colloquium”",
+        "Subscribe to “Systems Seminar — Round table”",
+        "Subscribe to “Systems Seminar — Seminar”",
+        "Every speaker, and your own mix",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("page", "feed"),
+    [
+        ("/", "/calendar.ics"),
+        ("/series/zurich-colloquium/", "/series/zurich-colloquium/calendar.ics"),
+        ("/tags/round-table/", "/tags/round-table/calendar.ics"),
+        ("/speakers/william-nixon/", "/speakers/william-nixon/calendar.ics"),
+    ],
+)
+def test_subscribe_control_on_pages(client, world, page, feed):
+    html = client.get(page).content.decode()
+
+    assert f'href="webcal://seminars.example.org{feed}"' in html
+    assert f'value="https://seminars.example.org{feed}" readonly' in html
+    assert '<a href="/subscribe/">Subscribe</a>' in html
+
+
+def test_talk_page_offers_the_ics_download(client, world):
+    html = client.get("/talks/upcoming/").content.decode()
+
+    assert (
+        '<a class="button" href="/talks/upcoming/calendar.ics" download>Download .ics</a>' in html
+    )
