@@ -746,3 +746,78 @@ def test_talk_page_offers_the_ics_download(client, world):
     assert (
         '<a class="button" href="/talks/upcoming/calendar.ics" download>Download .ics</a>' in html
     )
+
+
+def admin_change_data(talk: Talk, **changes) -> dict:
+    """Return the admin change form's POST data for `talk` as it is, with `changes`."""
+    links = list(talk.talk_speakers.all())
+    data = {
+        "title": talk.title,
+        "slug": talk.slug,
+        "series": talk.series_id,
+        "status": talk.status,
+        "event_types": [event_type.pk for event_type in talk.event_types.all()],
+        "start_0": talk.local_start.strftime("%Y-%m-%d"),
+        "start_1": talk.local_start.strftime("%H:%M:%S"),
+        "end_0": talk.local_end.strftime("%Y-%m-%d"),
+        "end_1": talk.local_end.strftime("%H:%M:%S"),
+        "location": talk.location,
+        "online_url": talk.online_url,
+        "abstract": talk.abstract,
+        "host": talk.host,
+        "slides_url": talk.slides_url,
+        "recording_url": talk.recording_url,
+        "talk_speakers-TOTAL_FORMS": len(links),
+        "talk_speakers-INITIAL_FORMS": len(links),
+        "talk_speakers-MIN_NUM_FORMS": 0,
+        "talk_speakers-MAX_NUM_FORMS": 1000,
+    }
+    for index, link in enumerate(links):
+        data |= {
+            f"talk_speakers-{index}-id": link.pk,
+            f"talk_speakers-{index}-talk": talk.pk,
+            f"talk_speakers-{index}-order": link.order,
+            f"talk_speakers-{index}-speaker": link.speaker_id,
+            f"talk_speakers-{index}-affiliation": link.affiliation_id or "",
+        }
+    return data | changes
+
+
+def test_calendar_feed_follows_a_cancel_and_a_move_made_in_the_admin(client, admin_client, clock):
+    load_demo(json.loads(DEMO_FILE.read_text(encoding="utf-8")), today=datetime.date(2026, 10, 20))
+    to_cancel, to_move = Talk.objects.upcoming(NOW)[:2]
+    before = client.get("/calendar.ics")
+    clock.shift(LATER)
+
+    cancelled = admin_client.post(
+        "/admin/seminars/talk/", {"action": "cancel_selected", "_selected_action": [to_cancel.pk]}
+    )
+    moved = admin_client.post(
+        f"/admin/seminars/talk/{to_move.pk}/change/",
+        admin_change_data(to_move, start_1="15:30:00", end_1="16:30:00", location="Room 2"),
+    )
+    after = client.get("/calendar.ics", headers={"If-None-Match": before["ETag"]})
+    unchanged = client.get("/calendar.ics", headers={"If-None-Match": after["ETag"]})
+
+    assert [cancelled.status_code, moved.status_code] == [302, 302]
+    assert [after.status_code, unchanged.status_code] == [200, 304]
+    changed = {
+        event["UID"]: (event["STATUS"], event["SEQUENCE"], event.DTSTART, event["LOCATION"])
+        for event in events(after)
+        if event["UID"] in (str(to_cancel.uid), str(to_move.uid))
+    }
+    assert changed == {
+        str(to_cancel.uid): ("CANCELLED", 1, to_cancel.local_start, "Seminar Room G115"),
+        str(to_move.uid): (
+            "CONFIRMED",
+            1,
+            to_move.local_start.replace(hour=15, minute=30),
+            "Room 2",
+        ),
+    }
+    parsed = parse_all(after.content)
+    assert [
+        len(parsed["icalendar"].events),
+        len(parsed["ical"].events),
+        len(parsed["vobject"].vevent_list),
+    ] == [10, 10, 10]
