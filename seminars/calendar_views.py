@@ -94,7 +94,7 @@ class CalendarView(View):
     def is_windowed(self) -> bool:
         raise NotImplementedError
 
-    def select(self, today: datetime.date) -> Feed:
+    def select(self, today: datetime.date | None) -> Feed:
         raise NotImplementedError
 
     def filename(self) -> str | None:
@@ -164,7 +164,7 @@ class FeedView(CalendarView):
     def is_windowed(self) -> bool:
         return self.query().windowed
 
-    def select(self, today: datetime.date) -> Feed:
+    def select(self, today: datetime.date | None) -> Feed:
         return select_feed(self.query(), today)
 
 
@@ -177,7 +177,7 @@ class TalkCalendarView(CalendarView):
     def is_windowed(self) -> bool:
         return False
 
-    def select(self, today: datetime.date) -> Feed:
+    def select(self, today: datetime.date | None) -> Feed:
         return select_talk(self.kwargs["slug"])
 
     def filename(self) -> str:

@@ -154,13 +154,14 @@ def feed_description(
     return about or settings.SITE_TAGLINE
 
 
-def select_feed(query: FeedQuery, today: datetime.date) -> Feed:
-    """Return the feed `query` asks for, as of `today`; raise UnknownFeedError."""
+def select_feed(query: FeedQuery, today: datetime.date | None) -> Feed:
+    """Return the feed `query` asks for, as of `today` (None: no time window);
+    raise UnknownFeedError."""
     series = resolve_slugs(public_series(), query.series, "series")
     event_types = resolve_slugs(public_event_types(), query.tags, "tag")
     speakers = resolve_slugs(public_speakers(), query.speakers, "speaker")
     talks = Talk.objects.public().matching(series, event_types, speakers)
-    if query.windowed:
+    if query.windowed and today is not None:
         talks = talks.since(window_start(today))
     return Feed(
         talks=talks.with_speakers().order_by("start", "pk"),
