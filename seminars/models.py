@@ -1,12 +1,14 @@
 import datetime
 import uuid
 import zoneinfo
+from collections.abc import Collection
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Prefetch, ProtectedError, Q
+from django.db.models import ExpressionWrapper, F, Prefetch, ProtectedError, Q, Value
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -153,6 +155,29 @@ class TalkQuerySet(models.QuerySet):
     def next_talk(self, now: datetime.datetime | None = None) -> "Talk | None":
         """Return the earliest scheduled talk that has not ended."""
         return self.scheduled().upcoming(now).first()
+
+    def since(self, moment: datetime.datetime) -> "TalkQuerySet":
+        """Return the talks that had not ended by `moment`: recent and upcoming ones."""
+        return self.filter(end__gt=moment)
+
+    def matching(
+        self,
+        series: Collection[Series] = (),
+        event_types: Collection[EventType] = (),
+        speakers: Collection[models.Model] = (),
+    ) -> "TalkQuerySet":
+        """Return the talks in any of `series`, of any of `event_types` and by any of
+        `speakers`; an empty argument does not filter."""
+        talks = self
+        if series:
+            talks = talks.filter(series__in=series)
+        if event_types:
+            tagged = Talk.objects.filter(event_types__in=event_types)
+            talks = talks.filter(pk__in=tagged.values("pk"))
+        if speakers:
+            spoken = TalkSpeaker.objects.filter(speaker__in=speakers)
+            talks = talks.filter(pk__in=spoken.values("talk"))
+        return talks
 
 
 class Talk(SluggedModel):
@@ -308,3 +333,60 @@ class TalkSpeaker(models.Model):
         if self.pk is None and self.affiliation_id is None:
             self.affiliation_id = self.speaker.affiliation_id
         super().save(*args, **kwargs)
+
+
+CONTENT_VERSION_PK = 1
+
+
+class ContentVersionQuerySet(models.QuerySet):
+    def current(self) -> "ContentVersion":
+        """Return the site's content version (the row is made if it is missing)."""
+        version, _ = self.get_or_create(
+            pk=CONTENT_VERSION_PK,
+            defaults={"changed_at": timezone.now().replace(microsecond=0)},
+        )
+        return version
+
+    def bump(self) -> None:
+        """Record that public content changed: count up and move changed_at forward.
+
+        changed_at moves at least one whole second each time, because HTTP dates have
+        one-second resolution: two changes within a second must still give two different
+        Last-Modified values, and it never moves back, even if the clock does.
+        """
+        now = timezone.now().replace(microsecond=0)
+        bumped = self.filter(pk=CONTENT_VERSION_PK).update(
+            counter=F("counter") + 1,
+            changed_at=Greatest(
+                Value(now, output_field=models.DateTimeField()),
+                ExpressionWrapper(
+                    F("changed_at") + datetime.timedelta(seconds=1),
+                    output_field=models.DateTimeField(),
+                ),
+            ),
+        )
+        if not bumped:
+            self.current()
+
+
+class ContentVersion(models.Model):
+    """The version of everything the public sees, one row for the whole site.
+
+    Every change to talks, speakers, series and the rest bumps it (seminars/signals.py), so
+    calendar feeds can key their cache and HTTP validators on it with a single query.
+    """
+
+    counter = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    objects = ContentVersionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pk=CONTENT_VERSION_PK), name="content_version_single_row"
+            )
+        ]
+
+    def __str__(self):
+        return f"Content version {self.counter} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
-from seminars import views
+from seminars import calendar_views, views
 from seminars.feeds import UpcomingTalksFeed
 from seminars.sitemaps import SITEMAPS
 
@@ -26,4 +26,26 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin).
     path("favicon.ico", views.favicon),
+    path("calendar.ics", calendar_views.FeedView.as_view(), name="calendar"),
+    path(
+        "series/<slug:slug>/calendar.ics",
+        calendar_views.FeedView.as_view(filter_name="series"),
+        name="series-calendar",
+    ),
+    path(
+        "tags/<slug:slug>/calendar.ics",
+        calendar_views.FeedView.as_view(filter_name="tags"),
+        name="tag-calendar",
+    ),
+    path(
+        "speakers/<slug:slug>/calendar.ics",
+        calendar_views.FeedView.as_view(filter_name="speakers"),
+        name="speaker-calendar",
+    ),
+    path(
+        "talks/<slug:slug>/calendar.ics",
+        calendar_views.TalkCalendarView.as_view(),
+        name="talk-calendar",
+    ),
+    path("subscribe/", calendar_views.SubscribeView.as_view(), name="subscribe"),
 ]

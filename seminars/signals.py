@@ -1,0 +1,36 @@
+"""Cache invalidation: every change to what the public sees bumps the content version.
+
+Infrastructure, not domain logic (which stays in save() and services): the calendar feeds key
+their cached bodies, ETag and Last-Modified on ContentVersion, so nothing may change without
+bumping it. Bulk writes that send no signals (QuerySet.update(), bulk_create()) must call
+bump_content_version() themselves.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from seminars.models import ContentVersion, EventType, Series, Talk, TalkSpeaker
+from speakers.models import Affiliation, Speaker
+
+WATCHED_MODELS = (Talk, TalkSpeaker, Series, EventType, Speaker, Affiliation)
+WATCHED_RELATIONS = (Talk.event_types.through, Talk.speakers.through)
+M2M_CHANGES = {"post_add", "post_remove", "post_clear"}
+
+
+def bump_content_version(**kwargs) -> None:
+    """Mark the public content as changed (also a signal receiver)."""
+    if kwargs.get("action", "post_add") in M2M_CHANGES:
+        ContentVersion.objects.bump()
+
+
+def connect() -> None:
+    """Connect bump_content_version to the saves, deletes and relation changes it watches."""
+    for model in WATCHED_MODELS:
+        label = model._meta.label_lower
+        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"bump-save-{label}")
+        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"bump-delete-{label}")
+    for through in WATCHED_RELATIONS:
+        m2m_changed.connect(
+            bump_content_version,
+            sender=through,
+            dispatch_uid=f"bump-m2m-{through._meta.label_lower}",
+        )

@@ -1,0 +1,21 @@
+from urllib.parse import urlsplit
+
+from django import template
+from django.utils.text import slugify
+
+from seminars.calendars import SubscribeLinks, feed_links
+
+register = template.Library()
+
+
+@register.simple_tag
+def calendar_feed(obj=None) -> SubscribeLinks:
+    """Return the subscribe links of the feed of a series, tag or speaker (none: all talks)."""
+    return feed_links(obj or None)
+
+
+@register.filter
+def element_id(links: SubscribeLinks) -> str:
+    """Return an HTML id unique to the feed ("feed-series-x-calendar-ics")."""
+    path = urlsplit(links.https).path
+    return "feed-" + slugify(path.replace("/", " ").replace(".", " "))

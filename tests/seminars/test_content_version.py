@@ -1,0 +1,133 @@
+import datetime
+
+import pytest
+import time_machine
+
+from seminars.models import ContentVersion, Talk, TalkSpeaker
+from seminars.services import cancel_talk, duplicate_talk
+from seminars.signals import bump_content_version
+from tests.seminars.feed_fixtures import (
+    NOW,
+    AffiliationFactory,
+    EventTypeFactory,
+    SeriesFactory,
+    SpeakerFactory,
+    TalkFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SECOND = datetime.timedelta(seconds=1)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def counter() -> int:
+    return ContentVersion.objects.get().counter
+
+
+def test_content_version_row_comes_with_the_migrations():
+    assert list(ContentVersion.objects.values_list("pk", flat=True)) == [1]
+
+
+def test_content_version_current_makes_a_missing_row(clock):
+    ContentVersion.objects.all().delete()
+
+    version = ContentVersion.objects.current()
+
+    assert (version.pk, version.counter, version.changed_at) == (1, 0, NOW)
+
+
+def test_content_version_bump_counts_and_moves_changed_at_to_now(clock):
+    ContentVersion.objects.update(counter=7, changed_at=NOW - datetime.timedelta(days=3))
+
+    bump_content_version()
+
+    version = ContentVersion.objects.get()
+    assert (version.counter, version.changed_at) == (8, NOW)
+
+
+def test_content_version_bumps_within_one_second_give_distinct_seconds(clock):
+    ContentVersion.objects.update(changed_at=NOW - datetime.timedelta(days=1))
+
+    bump_content_version()
+    bump_content_version()
+    bump_content_version()
+
+    assert ContentVersion.objects.get().changed_at == NOW + 2 * SECOND
+
+
+def test_content_version_changed_at_never_goes_back_with_the_clock(clock):
+    ContentVersion.objects.update(changed_at=NOW - datetime.timedelta(days=1))
+    bump_content_version()
+    clock.move_to(NOW - datetime.timedelta(hours=2))
+
+    bump_content_version()
+
+    assert ContentVersion.objects.get().changed_at == NOW + SECOND
+
+
+def test_content_version_bumps_on_a_new_row_when_missing(clock):
+    ContentVersion.objects.all().delete()
+
+    bump_content_version()
+
+    assert ContentVersion.objects.get().changed_at == NOW
+
+
+@pytest.fixture
+def talk(clock):
+    return TalkFactory(
+        speakers=[SpeakerFactory()], event_types=[EventTypeFactory(name="Round table")]
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda talk: talk.save(), id="talk saved"),
+        pytest.param(cancel_talk, id="talk cancelled"),
+        pytest.param(lambda talk: Talk.objects.get(pk=talk.pk).delete(), id="talk deleted"),
+        pytest.param(
+            lambda talk: talk.event_types.add(EventTypeFactory(name="Seminar")), id="tag added"
+        ),
+        pytest.param(lambda talk: talk.event_types.clear(), id="tags cleared"),
+        pytest.param(
+            lambda talk: talk.event_types.remove(*talk.event_types.all()), id="tag removed"
+        ),
+        pytest.param(
+            lambda talk: TalkSpeaker.objects.create(talk=talk, speaker=SpeakerFactory()),
+            id="speaker added",
+        ),
+        pytest.param(lambda talk: TalkSpeaker.objects.get().delete(), id="speaker removed"),
+        pytest.param(lambda talk: talk.speakers.clear(), id="speakers cleared"),
+        pytest.param(
+            lambda talk: talk.speakers.add(
+                SpeakerFactory(), through_defaults={"order": 5, "affiliation": None}
+            ),
+            id="speaker added through the relation",
+        ),
+        pytest.param(lambda talk: talk.speakers.get().save(), id="speaker renamed"),
+        pytest.param(lambda talk: talk.speakers.get().affiliation.save(), id="affiliation renamed"),
+        pytest.param(lambda talk: talk.series.save(), id="series changed"),
+        pytest.param(lambda talk: talk.event_types.get().save(), id="event type changed"),
+        pytest.param(lambda talk: SeriesFactory().delete(), id="series deleted"),
+        pytest.param(lambda talk: AffiliationFactory().delete(), id="affiliation deleted"),
+        pytest.param(duplicate_talk, id="talk duplicated"),
+    ],
+)
+def test_content_version_bumps_on_every_change_the_public_could_see(talk, change):
+    before = counter()
+
+    change(talk)
+
+    assert counter() > before
+
+
+def test_content_version_bump_is_one_update_query(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        bump_content_version()
