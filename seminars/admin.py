@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from seminars.models import EventType, Series, Talk, TalkSpeaker
-from seminars.services import cancel_talk, duplicate_talk, publish_talk
+from seminars.services import cancel_talk, duplicate_talk, publish_talk, touch_talk
 from speakers.admin import SluggedAdmin
 
 
@@ -153,6 +153,15 @@ class TalkAdmin(SluggedAdmin):
     @admin.display(description="Event types")
     def event_type_names(self, talk):
         return ", ".join(event_type.name for event_type in talk.event_types.all()) or "—"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Speakers and event types are part of the talk's calendar event (its DESCRIPTION and
+        # CATEGORIES): a change to them is a change of the talk (LAST-MODIFIED).
+        if change and (
+            "event_types" in form.changed_data or any(f.has_changed() for f in formsets)
+        ):
+            touch_talk(form.instance)
 
     def get_deleted_objects(self, objs, request):
         # A published talk is in people's calendars: deleting it would leave them at the old

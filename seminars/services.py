@@ -30,6 +30,11 @@ def cancel_talk(talk: Talk) -> Talk:
     return talk
 
 
+def touch_talk(talk: Talk) -> None:
+    """Mark `talk` as changed now, for a change stored in other rows (speakers, tags)."""
+    talk.save(update_fields=["updated"])
+
+
 @transaction.atomic
 def duplicate_talk(talk: Talk, weeks: int = 1) -> Talk:
     """Return a draft copy of `talk` `weeks` later, same wall-clock time, speakers and tags."""

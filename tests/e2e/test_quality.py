@@ -27,6 +27,7 @@ PAGE_TYPES = [
     "/affiliations/keysight/",
     "/search/",
     "/search/?q=LLM",
+    "/subscribe/",
     "/no-such-page/",
     "ROUND_TABLE",
     "CANCELLED_TALK",

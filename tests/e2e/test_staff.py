@@ -2,6 +2,7 @@
 
 import io
 
+import icalendar
 import pytest
 from django.contrib.auth import get_user_model
 from PIL import Image
@@ -33,6 +34,15 @@ def choose_autocomplete(page, field, text):
     page.locator(".select2-results__option", has_text=text).first.click()
 
 
+def feed_event(page, site, talk):
+    """Return the talk's event as /calendar.ics shows it to a subscriber now."""
+    response = page.request.get(site.url + "/calendar.ics")
+    assert response.status == 200
+    events = icalendar.Calendar.from_ical(response.body()).walk("VEVENT")
+    (event,) = [event for event in events if str(event["UID"]) == str(talk.uid)]
+    return event
+
+
 def png_bytes():
     buffer = io.BytesIO()
     Image.new("RGB", (120, 120), "darkcyan").save(buffer, format="PNG")
@@ -56,7 +66,9 @@ def test_organiser_adds_speakers_and_a_talk_publishes_and_cancels_it(
         {"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"<html>not an image</html>"}
     )
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".field-photo .errorlist")).to_contain_text("Upload a valid image")
+    expect(page.locator(".field-photo .errorlist")).to_have_text(
+        "This file is not a JPEG, PNG or WebP image."
+    )
     screenshot("admin-rejected-upload")
     page.locator("#id_photo").set_input_files(
         {"name": "ana.png", "mimeType": "image/png", "buffer": png_bytes()}
@@ -89,6 +101,8 @@ def test_organiser_adds_speakers_and_a_talk_publishes_and_cancels_it(
 
     page.goto(site.url)
     expect(page.get_by_role("link", name="Verified Networks in Practice")).to_be_visible()
+    published = feed_event(page, site, talk)
+    assert (published["STATUS"], published["SEQUENCE"]) == ("CONFIRMED", 0)
 
     page.goto(site.url + "/admin/seminars/talk/")
     page.locator("tr", has_text="Verified Networks in Practice").locator(
@@ -104,6 +118,9 @@ def test_organiser_adds_speakers_and_a_talk_publishes_and_cancels_it(
     )
     talk.refresh_from_db()
     assert (talk.status, talk.sequence) == (Talk.Status.CANCELLED, 1)
+    cancelled = feed_event(page, site, talk)
+    assert (cancelled["STATUS"], cancelled["SEQUENCE"]) == ("CANCELLED", 1)
+    assert str(cancelled["SUMMARY"]) == "Cancelled: Verified Networks in Practice"
     assert csp_violations == []
 
 

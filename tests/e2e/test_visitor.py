@@ -1,7 +1,9 @@
 """What a visitor meets: the journeys through the public pages, by mouse, keyboard and phone."""
 
 import re
+from pathlib import Path
 
+import icalendar
 import pytest
 from playwright.sync_api import expect
 
@@ -37,6 +39,9 @@ def test_home_to_next_talk_speaker_series_and_archive(site, page, csp_violations
         talk.title
     )
 
+    page.goto(site.url + "/subscribe/")
+    screenshot("subscribe-desktop")
+    page.goto(site.url + "/series/systems-seminar/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Archive").click()
     expect(page.locator("h1")).to_have_text("Archive of past talks")
     expect(page.locator(".talk-item")).to_have_count(5)
@@ -110,6 +115,7 @@ def test_keyboard_alone_reaches_the_next_talk(site, page):
         "/speakers/venkat-pullela/",
         "/affiliations/harvard-university/",
         "/search/?q=LLM",
+        "/subscribe/",
         "TALK",
     ],
 )
@@ -119,8 +125,13 @@ def test_phone_width_does_not_scroll_sideways(site, browser, screenshot, path):
     if path == "TALK":
         path = next_talk().get_absolute_url()
     page.goto(site.url + path)
-    if path == next_talk().get_absolute_url() or path.startswith("/speakers/venkat"):
-        screenshot(("talk" if path.startswith("/talks/") else "speaker") + "-phone", page)
+    shots = {
+        next_talk().get_absolute_url(): "talk",
+        "/speakers/venkat-pullela/": "speaker",
+        "/subscribe/": "subscribe",
+    }
+    if path in shots:
+        screenshot(f"{shots[path]}-phone", page)
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 375
     context.close()
@@ -140,4 +151,35 @@ def test_phone_navigation_works(site, browser, screenshot):
     ]:
         nav.get_by_role("link", name=name).click()
         expect(page.locator("h1")).to_have_text(heading)
+    context.close()
+
+
+def test_add_to_calendar_downloads_a_valid_ics(site, page):
+    talk = next_talk()
+    page.goto(site.url + talk.get_absolute_url())
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download .ics").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{talk.slug}.ics"
+    calendar = icalendar.Calendar.from_ical(Path(download.path()).read_bytes())
+    events = calendar.walk("VEVENT")
+    assert [(str(event["UID"]), str(event["SUMMARY"])) for event in events] == [
+        (str(talk.uid), talk.title)
+    ]
+
+
+def test_subscribe_control_gives_webcal_and_copies_the_address(site, browser):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url)
+    page = context.new_page()
+    page.goto(site.url)
+    box = page.locator(".subscribe").first
+    feed_url = site.url + "/calendar.ics"
+    expect(box.get_by_role("link", name="Apple Calendar or Outlook")).to_have_attribute(
+        "href", "webcal://" + feed_url.split("://", 1)[1]
+    )
+    expect(box.locator("input[readonly]")).to_have_value(feed_url)
+    box.get_by_role("button", name="Copy").click()
+    expect(box.locator("[role=status]")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == feed_url
     context.close()

@@ -319,3 +319,43 @@ def test_admin_speaker_page_lists_the_speakers_talks(staff_client):
     assert "First talk" in content
     assert "Second talk" in content
     assert "(Draft)" in content
+
+
+def test_admin_changing_only_the_speakers_marks_the_talk_changed(staff_client):
+    talk = TalkFactory(speakers=[SpeakerFactory(name="First Speaker")])
+    Talk.objects.filter(pk=talk.pk).update(
+        updated=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    )
+    link = talk.talk_speakers.get()
+    data = talk_form_data(
+        talk.series,
+        title=talk.title,
+        slug=talk.slug,
+        status=talk.status,
+        start_0="2026-12-08",
+        start_1="12:00",
+        end_0="2026-12-08",
+        end_1="13:00",
+        location=talk.location,
+        **{
+            "talk_speakers-TOTAL_FORMS": "2",
+            "talk_speakers-INITIAL_FORMS": "1",
+            "talk_speakers-0-id": link.pk,
+            "talk_speakers-0-talk": talk.pk,
+            "talk_speakers-0-order": "0",
+            "talk_speakers-0-speaker": link.speaker_id,
+            "talk_speakers-0-affiliation": link.affiliation_id,
+            "talk_speakers-1-order": "1",
+            "talk_speakers-1-speaker": SpeakerFactory(name="Second Speaker").pk,
+            "talk_speakers-1-affiliation": "",
+        },
+    )
+    assert staff_client.post(admin_url(Talk, "change", talk.pk), data).status_code == 302
+    talk.refresh_from_db()
+    assert talk.updated.year == 2026
+    assert talk.updated > datetime.datetime(2026, 1, 2, tzinfo=datetime.UTC)
+    assert [link.speaker.name for link in talk.talk_speakers.all()] == [
+        "First Speaker",
+        "Second Speaker",
+    ]
+    assert talk.sequence == 0
