@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -44,7 +46,10 @@ class EventTypeAdmin(SluggedAdmin):
 
 
 class TalkAdminForm(forms.ModelForm):
-    """Talk form whose start and end are entered and shown in the series' timezone."""
+    """Talk form whose start and end are entered and shown in the series' timezone, and
+    that refuses to overwrite a change saved by someone else since it was opened."""
+
+    loaded_edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Talk
@@ -66,6 +71,7 @@ class TalkAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["loaded_edit_version"].initial = self.instance.edit_version
         if self.instance.pk is not None:
             zone = self.instance.series.zoneinfo
             for name in ("start", "end"):
@@ -83,7 +89,44 @@ class TalkAdminForm(forms.ModelForm):
                     # The form field read the wall-clock time in the site's timezone.
                     wall_clock = timezone.make_naive(value)
                     cleaned_data[name] = timezone.make_aware(wall_clock, series.zoneinfo)
+        if self.instance.pk is not None:
+            self.refuse_stale_edit(cleaned_data.get("loaded_edit_version"))
         return cleaned_data
+
+    def refuse_stale_edit(self, loaded_version: int | None) -> None:
+        # The admin saves inside a transaction: the row stays locked until this save is done.
+        stored = (
+            Talk.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("edit_version", "updated")
+            .first()
+        )
+        if stored is None or stored[0] == loaded_version:
+            return
+        last_change = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Talk),
+                object_id=str(self.instance.pk),
+            )
+            .select_related("user")
+            .order_by("-action_time")
+            .first()
+        )
+        who, when = (
+            (last_change.user.get_username(), last_change.action_time)
+            if last_change is not None
+            else ("someone outside the admin", stored[1])
+        )
+        raise forms.ValidationError(
+            "This talk was changed by %(who)s at %(when)s, after you opened it. Your changes "
+            "were not saved, so theirs are not lost: open the talk again to see the current "
+            "version, then make your changes.",
+            params={
+                "who": who,
+                "when": timezone.localtime(when).strftime("%a %-d %b %Y %H:%M %Z"),
+            },
+            code="stale_edit",
+        )
 
 
 class TalkSpeakerInline(admin.TabularInline):
@@ -117,7 +160,10 @@ class TalkAdmin(SluggedAdmin):
     readonly_fields = ("uid", "sequence", "created", "updated")
     actions = ("publish_selected", "cancel_selected", "duplicate_selected")
     fieldsets = (
-        (None, {"fields": ("title", "slug", "series", "status", "event_types")}),
+        (
+            None,
+            {"fields": ("title", "slug", "series", "status", "event_types", "loaded_edit_version")},
+        ),
         ("When and where", {"fields": ("start", "end", "location", "online_url")}),
         ("Content", {"fields": ("abstract", "host", "slides_url", "recording_url")}),
         (

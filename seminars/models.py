@@ -213,6 +213,9 @@ class Talk(SluggedModel):
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Goes up on every save: a form that was loaded at another version is stale (two
+    # organisers editing the same talk), and the admin refuses to save it.
+    edit_version = models.PositiveIntegerField(default=0, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -239,10 +242,14 @@ class Talk(SluggedModel):
 
     def save(self, *args, **kwargs):
         self.apply_series_defaults()
-        if self.pk is not None and self._sequence_fields_changed():
-            self.sequence += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence", "updated"}
+        changed_fields = {"edit_version", "updated"}
+        if self.pk is not None:
+            self.edit_version += 1
+            if self._sequence_fields_changed():
+                self.sequence += 1
+                changed_fields.add("sequence")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *changed_fields}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from seminars.models import EventType, Series, Talk, TalkSpeaker
@@ -329,6 +330,7 @@ def test_admin_changing_only_the_speakers_marks_the_talk_changed(staff_client):
     link = talk.talk_speakers.get()
     data = talk_form_data(
         talk.series,
+        loaded_edit_version=Talk.objects.get(pk=talk.pk).edit_version,
         title=talk.title,
         slug=talk.slug,
         status=talk.status,
@@ -359,3 +361,64 @@ def test_admin_changing_only_the_speakers_marks_the_talk_changed(staff_client):
         "Second Speaker",
     ]
     assert talk.sequence == 0
+
+
+def test_admin_refuses_a_stale_edit_and_names_who_changed_the_talk(client):
+    alice = get_user_model().objects.create(username="alice", is_staff=True, is_superuser=True)
+    bob = get_user_model().objects.create(username="bob", is_staff=True, is_superuser=True)
+    talk = TalkFactory(title="Firefly", location="Room 1")
+    url = admin_url(Talk, "change", talk.pk)
+
+    client.force_login(alice)
+    alice_form = client.get(url).context["adminform"].form
+    client.force_login(bob)
+    bob_form = client.get(url).context["adminform"].form
+
+    def post_with(form, **changes):
+        data = talk_form_data(
+            talk.series,
+            title="Firefly",
+            slug=talk.slug,
+            status=talk.status,
+            start_0="2026-12-08",
+            start_1="12:00",
+            end_0="2026-12-08",
+            end_1="13:00",
+            loaded_edit_version=form["loaded_edit_version"].value(),
+            **changes,
+        )
+        return client.post(url, data)
+
+    client.force_login(alice)
+    assert post_with(alice_form, location="Room 2").status_code == 302
+    client.force_login(bob)
+    response = post_with(bob_form, location="Room 3")
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert len(errors) == 1
+    assert errors[0].startswith("This talk was changed by alice at ")
+    assert "Your changes were not saved" in errors[0]
+    talk.refresh_from_db()
+    assert talk.location == "Room 2"
+
+
+def test_admin_saves_a_fresh_edit_twice_in_a_row(staff_client):
+    talk = TalkFactory(title="Firefly")
+    url = admin_url(Talk, "change", talk.pk)
+    for room in ["Room 2", "Room 3"]:
+        form = staff_client.get(url).context["adminform"].form
+        data = talk_form_data(
+            talk.series,
+            title="Firefly",
+            slug=talk.slug,
+            status=talk.status,
+            start_0="2026-12-08",
+            start_1="12:00",
+            end_0="2026-12-08",
+            end_1="13:00",
+            location=room,
+            loaded_edit_version=form["loaded_edit_version"].value(),
+        )
+        assert staff_client.post(url, data).status_code == 302
+    talk.refresh_from_db()
+    assert (talk.location, talk.edit_version) == ("Room 3", 2)

@@ -767,6 +767,7 @@ def admin_change_data(talk: Talk, **changes) -> dict:
         "host": talk.host,
         "slides_url": talk.slides_url,
         "recording_url": talk.recording_url,
+        "loaded_edit_version": talk.edit_version,
         "talk_speakers-TOTAL_FORMS": len(links),
         "talk_speakers-INITIAL_FORMS": len(links),
         "talk_speakers-MIN_NUM_FORMS": 0,
