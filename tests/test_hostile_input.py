@@ -1,0 +1,121 @@
+"""Every public URL and feed, fed hostile values: never a server error.
+
+The routes are read from the URL configuration, so a new page is covered without being
+listed here; each also has a positive control that its valid form answers 200 (or 302).
+"""
+
+import re
+from urllib.parse import quote
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from seminars.models import Talk
+
+ACCEPTABLE = {200, 301, 302, 304, 400, 404}
+QUERY_KEYS = ["page", "q", "series", "tag", "speaker", "when", "from", "to", "limit"]
+NASTY = [
+    "",
+    "\x00",
+    "a\x00b",
+    "../../etc/passwd",
+    "..%2F..%2Fetc%2Fpasswd",
+    "%00",
+    "%FF%FE",
+    "x" * 5000,
+    "😀🎉",
+    "日本語",
+    "' OR '1'='1' --",
+    "1; DROP TABLE seminars_talk",
+    "{{ settings.SECRET_KEY }}",
+    "{% debug %}",
+    "<script>alert(1)</script>",
+    "-1",
+    "0",
+    "99999999999999999999999999",
+    "1e309",
+    "NaN",
+    "2026-02-30",
+    "\ud800",
+    "\u202e",
+    " ",
+]
+hostile = st.one_of(st.sampled_from(NASTY), st.text(max_size=40))
+
+
+def public_routes(patterns=None, prefix=""):
+    """Yield every public route as a path template with {name} placeholders."""
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        route = str(entry.pattern)
+        route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route).lstrip("^").rstrip("$")
+        route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+        if isinstance(entry, URLResolver):
+            if route.startswith("admin"):
+                continue
+            yield from public_routes(entry.url_patterns, prefix + route)
+        elif isinstance(entry, URLPattern):
+            yield "/" + prefix + route
+
+
+ROUTES = [*sorted(set(public_routes())), "/healthz"]
+
+
+def encode(value: str) -> str:
+    """Percent-encode `value` as raw bytes, lone surrogates too (invalid UTF-8 on the wire)."""
+    return quote(value.encode("utf-8", "surrogatepass"), safe="")
+
+
+def fill(route, value):
+    return re.sub(r"\{\w+\}", lambda _: encode(value), route)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    route=st.sampled_from(ROUTES),
+    value=hostile,
+    params=st.lists(st.tuples(st.sampled_from(QUERY_KEYS), hostile), max_size=5),
+)
+def test_hostile_input_never_gives_a_server_error(client, demo, route, value, params):
+    url = fill(route, value)
+    query = "&".join(f"{encode(key)}={encode(value)}" for key, value in params)
+    response = client.get(f"{url}?{query}" if query else url)
+    assert response.status_code in ACCEPTABLE, (url, params, response.status_code)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_every_public_route_answers_its_valid_form(client, demo, route):
+    talk = Talk.objects.get(
+        title="Inference and AI Infrastructure (Special Event for #BosTechWeek)"
+    )
+    valid = {
+        "slug": {
+            "talks": talk.slug,
+            "series": "systems-seminar",
+            "tags": "tech-week",
+            "speakers": "venkat-pullela",
+            "affiliations": "keysight",
+        },
+        "year": "2026",
+    }
+    first = route.strip("/").split("/")[0]
+    url = route.replace("{slug}", valid["slug"].get(first, "x")).replace("{year}", valid["year"])
+    if "{path}" in url:
+        pytest.skip("media files are tested in tests/config/test_deploy.py")
+    response = client.get(url)
+    assert response.status_code in {200, 301, 302}, url
+    if route not in {"/next/", "/favicon.ico"}:
+        assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_every_route_survives_every_known_nasty_value(client, demo, route):
+    for value in NASTY:
+        query = "&".join(f"{key}={encode(value)}&{key}={encode(value + '2')}" for key in QUERY_KEYS)
+        response = client.get(f"{fill(route, value)}?{query}")
+        assert response.status_code in ACCEPTABLE, (route, value, response.status_code)
