@@ -7,12 +7,14 @@ PORT ?= 8000
 # `make run` is for local development: DEBUG on (a throwaway key) unless the caller says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help run setup serve test e2e browser lint format coverage clean
+.PHONY: help run setup serve backup restore test e2e browser lint format coverage clean
 
 help:
 	@echo "make run      set up (venv, install, migrate, demo data, admin login) and serve on http://$(HOST):$(PORT)/"
 	@echo "make setup    everything 'make run' does except starting the server"
 	@echo "make serve    production mode on this machine: gunicorn, WhiteNoise, DEBUG off"
+	@echo "make backup   write the database (portable JSON) and the photos to backups/<time>/"
+	@echo "make restore BACKUP=backups/<time>   load a backup into an empty database"
 	@echo "make test     ruff and the whole pytest suite"
 	@echo "make e2e      browser tests in headless Chromium (installs Chromium and Java when missing)"
 	@echo "make format   reformat the code with ruff"
@@ -54,6 +56,15 @@ serve: $(VENV)/.installed .secret-key
 	@$(SERVE_ENV) $(BIN)/python manage.py ensure_admin
 	$(SERVE_ENV) $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
 		--access-logfile - --forwarded-allow-ips=127.0.0.1
+
+# The database named by DATABASE_URL (SQLite by default), whichever kind it is.
+backup: $(VENV)/.installed
+	$(RUN_ENV) $(BIN)/python manage.py backup
+
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=backups/<time>"; exit 2; }
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py restore $(BACKUP) $(RESTORE_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

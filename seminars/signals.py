@@ -18,6 +18,10 @@ M2M_CHANGES = {"post_add", "post_remove", "post_clear"}
 
 def bump_content_version(**kwargs) -> None:
     """Mark the public content as changed (also a signal receiver)."""
+    # loaddata saves rows "raw", one by one: the restore bumps once at the end instead of
+    # moving changed_at a second ahead for every row.
+    if kwargs.get("raw"):
+        return
     if kwargs.get("action", "post_add") in M2M_CHANGES:
         ContentVersion.objects.bump()
 
