@@ -182,3 +182,27 @@ def test_admin_actions_leave_an_audit_trail(staff_client):
     assert (entry.user.username, entry.get_change_message()) == ("boss", "Cancelled.")
     history = staff_client.get(f"/admin/seminars/talk/{talk.pk}/history/").content.decode()
     assert "Cancelled." in history
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/admin/login/", "/calendar.ics", "/no-such-page/"])
+def test_security_headers_on_every_kind_of_response(client, path):
+    response = client.get(path)
+    policy = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_production_defaults_are_secure_without_overrides():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY)"
+    )
+    result = run_manage("shell", "--no-imports", "-c", script, **PRODUCTION_ENV)
+    assert result.stdout.strip() == "True 31536000 True True True", result.stderr
