@@ -146,6 +146,9 @@ MAX_PHOTO_PIXELS = env.int("MAX_PHOTO_PIXELS", default=40_000_000)
 # How far back multi-talk calendar feeds reach.
 FEED_PAST_MONTHS = env.int("FEED_PAST_MONTHS", default=12)
 
+# A talk's online link, when it is not public from the start, shows this long before the talk.
+ONLINE_LINK_MINUTES_BEFORE = env.int("ONLINE_LINK_MINUTES_BEFORE", default=15)
+
 # Security headers. Pages load scripts and styles only from this site and never inline,
 # so the Content-Security-Policy needs no 'unsafe-inline'.
 CONTENT_SECURITY_POLICY = {

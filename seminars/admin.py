@@ -1,22 +1,150 @@
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.urls import reverse
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from seminars.forms import AgendaForm, PlanTermForm
 from seminars.models import EventType, Series, Talk, TalkSpeaker
-from seminars.services import cancel_talk, duplicate_talk, publish_talk, touch_talk
+from seminars.services import (
+    cancel_talk,
+    create_placeholders,
+    duplicate_talk,
+    plan_term,
+    publish_talk,
+    touch_talk,
+)
 from speakers.admin import SluggedAdmin
+
+AGENDA_WEEKS = 16
 
 
 @admin.register(Series)
 class SeriesAdmin(SluggedAdmin):
-    list_display = ("name", "timezone", "default_location", "default_start_time", "add_talk_link")
+    list_display = (
+        "name",
+        "timezone",
+        "default_location",
+        "default_start_time",
+        "add_talk_link",
+        "tools_links",
+    )
     search_fields = ("name", "description")
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("add_talk_link",)
+    readonly_fields = ("add_talk_link", "tools_links")
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/plan/",
+                self.admin_site.admin_view(self.plan_term_view),
+                name="seminars_series_plan",
+            ),
+            path(
+                "<path:object_id>/agenda/",
+                self.admin_site.admin_view(self.agenda_view),
+                name="seminars_series_agenda",
+            ),
+        ]
+        return own + super().get_urls()
+
+    @admin.display(description="Plan and review")
+    def tools_links(self, series):
+        if series.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">Plan a term</a> · <a href="{}">Agenda</a>',
+            reverse("admin:seminars_series_plan", args=[series.pk]),
+            reverse("admin:seminars_series_agenda", args=[series.pk]),
+        )
+
+    def _series_or_404(self, request, object_id) -> Series:
+        series = self.get_object(request, object_id)
+        if series is None or not self.has_change_permission(request, series):
+            raise Http404("No such series.")
+        return series
+
+    def plan_term_view(self, request, object_id):
+        series = self._series_or_404(request, object_id)
+        today = timezone.localdate(timezone=series.zoneinfo)
+        latest = series.talks.order_by("-start").first()
+        initial = {
+            "first_day": today,
+            "last_day": today + datetime.timedelta(weeks=12),
+            "weekday": latest.local_start.weekday() if latest else 1,
+            "start_time": series.default_start_time,
+            "every_weeks": 1,
+        }
+        form = PlanTermForm(request.POST or None, initial=initial)
+        slots = None
+        if request.method == "POST" and form.is_valid():
+            slots = plan_term(series, **form.cleaned_data)
+            if "create" in request.POST:
+                created = create_placeholders(series, slots)
+                for talk in created:
+                    self.log_addition(request, talk, "Planned as a placeholder.")
+                self.message_user(
+                    request,
+                    f"Added {len(created)} placeholder talk(s) to {series}.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:seminars_series_agenda", series.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Plan a term of {series}",
+            "opts": self.opts,
+            "original": series,
+            "form": form,
+            "slots": slots,
+            "free_count": sum(slot.is_free for slot in slots or ()),
+        }
+        return TemplateResponse(request, "admin/seminars/series/plan_term.html", context)
+
+    def agenda_view(self, request, object_id):
+        series = self._series_or_404(request, object_id)
+        zone = series.zoneinfo
+        form = AgendaForm(request.GET or None)
+        choice = form.cleaned_data if form.is_valid() else {}
+        first_day = choice.get("first_day") or timezone.localdate(timezone=zone)
+        monday = first_day - datetime.timedelta(days=first_day.weekday())
+        weeks = choice.get("weeks") or AGENDA_WEEKS
+        start = datetime.datetime.combine(monday, datetime.time.min, zone)
+        end = start + datetime.timedelta(weeks=weeks)
+        in_range = Talk.objects.filter(start__lt=end, end__gt=start).select_related("series")
+        clashes = in_range.clash_map()
+        talks = [talk for talk in in_range if talk.series_id == series.pk]
+        rows = []
+        for week in range(weeks):
+            week_start = monday + datetime.timedelta(weeks=week)
+            week_talks = sorted(
+                (t for t in talks if 0 <= (t.local_start.date() - week_start).days < 7),
+                key=lambda talk: talk.start,
+            )
+            rows.append(
+                {
+                    "monday": week_start,
+                    "talks": [(talk, clashes.get(talk.pk, [])) for talk in week_talks],
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Agenda of {series}",
+            "opts": self.opts,
+            "original": series,
+            "rows": rows,
+            "previous_start": monday - datetime.timedelta(weeks=weeks),
+            "next_start": monday + datetime.timedelta(weeks=weeks),
+            "weeks": weeks,
+            "add_url": reverse("admin:seminars_talk_add"),
+        }
+        return TemplateResponse(request, "admin/seminars/series/agenda.html", context)
 
     @admin.display(description="New talk")
     def add_talk_link(self, series):
@@ -63,6 +191,8 @@ class TalkAdminForm(forms.ModelForm):
             "end",
             "location",
             "online_url",
+            "online_link_visibility",
+            "is_placeholder",
             "abstract",
             "host",
             "slides_url",
@@ -144,7 +274,13 @@ class TalkAdmin(SluggedAdmin):
     inlines = (TalkSpeakerInline,)
     list_display = ("when", "title", "series", "speaker_names", "event_type_names", "status")
     list_display_links = ("when", "title")
-    list_filter = ("series", "event_types", "status", ("start", admin.DateFieldListFilter))
+    list_filter = (
+        "series",
+        "event_types",
+        "status",
+        "is_placeholder",
+        ("start", admin.DateFieldListFilter),
+    )
     list_select_related = ("series",)
     search_fields = (
         "title",
@@ -157,18 +293,34 @@ class TalkAdmin(SluggedAdmin):
     ordering = ("-start",)
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("event_types",)
-    readonly_fields = ("uid", "sequence", "created", "updated")
+    readonly_fields = ("uid", "sequence", "previous_start", "created", "updated")
     actions = ("publish_selected", "cancel_selected", "duplicate_selected")
     fieldsets = (
         (
             None,
-            {"fields": ("title", "slug", "series", "status", "event_types", "loaded_edit_version")},
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "series",
+                    "status",
+                    "is_placeholder",
+                    "event_types",
+                    "loaded_edit_version",
+                )
+            },
         ),
-        ("When and where", {"fields": ("start", "end", "location", "online_url")}),
+        (
+            "When and where",
+            {"fields": ("start", "end", "location", "online_url", "online_link_visibility")},
+        ),
         ("Content", {"fields": ("abstract", "host", "slides_url", "recording_url")}),
         (
             "Calendar bookkeeping",
-            {"classes": ("collapse",), "fields": ("uid", "sequence", "created", "updated")},
+            {
+                "classes": ("collapse",),
+                "fields": ("uid", "sequence", "previous_start", "created", "updated"),
+            },
         ),
     )
 
@@ -199,6 +351,26 @@ class TalkAdmin(SluggedAdmin):
     @admin.display(description="Event types")
     def event_type_names(self, talk):
         return ", ".join(event_type.name for event_type in talk.event_types.all()) or "—"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.is_cancelled or obj.is_placeholder:
+            return
+        for other in Talk.objects.clashing_with(obj):
+            self.message_user(
+                request,
+                format_html(
+                    "“{}” overlaps “{}” ({}) in {}. It is saved; change the room or the time "
+                    'if that is a mistake. <a href="{}">Open “{}”</a>',
+                    obj,
+                    other,
+                    other.local_start.strftime("%a %-d %b %Y, %H:%M %Z"),
+                    other.location,
+                    reverse("admin:seminars_talk_change", args=[other.pk]),
+                    other,
+                ),
+                messages.WARNING,
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -34,6 +34,13 @@ def talk_summary(talk: Talk) -> str:
     return f"{CANCELLED_PREFIX}{talk.title}" if talk.is_cancelled else talk.title
 
 
+def talk_status(talk: Talk) -> str:
+    """Return the event STATUS; a published placeholder keeps the time free, tentatively."""
+    if talk.is_cancelled:
+        return "CANCELLED"
+    return "TENTATIVE" if talk.is_placeholder else "CONFIRMED"
+
+
 def talk_description(talk: Talk) -> str:
     """Return the plain-text event description: speakers, abstract, online link, talk page."""
     paragraphs = []
@@ -49,8 +56,9 @@ def talk_description(talk: Talk) -> str:
     abstract = abstract_text(talk.abstract)
     if abstract:
         paragraphs.append(abstract)
-    if talk.online_url:
-        paragraphs.append(f"Join online: {talk.online_url}")
+    online_url = talk.online_url_for_public()
+    if online_url:
+        paragraphs.append(f"Join online: {online_url}")
     paragraphs.append(f"Talk page: {absolute_url(talk.get_absolute_url())}")
     return "\n\n".join(paragraphs)
 
@@ -69,7 +77,7 @@ def talk_event(talk: Talk) -> Event:
     event.add("dtstart", talk.local_start)
     event.add("dtend", talk.local_end)
     event.add("summary", talk_summary(talk))
-    event.add("status", "CANCELLED" if talk.is_cancelled else "CONFIRMED")
+    event.add("status", talk_status(talk))
     if talk.location:
         event.add("location", talk.location)
     event.add("url", absolute_url(talk.get_absolute_url()))

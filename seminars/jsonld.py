@@ -16,11 +16,7 @@ def talk_event(talk: Talk) -> dict:
         "url": absolute_url(talk.get_absolute_url()),
         "startDate": talk.local_start.isoformat(),
         "endDate": talk.local_end.isoformat(),
-        "eventStatus": (
-            "https://schema.org/EventCancelled"
-            if talk.is_cancelled
-            else "https://schema.org/EventScheduled"
-        ),
+        "eventStatus": _event_status(talk),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "organizer": {
             "@type": "Organization",
@@ -29,14 +25,18 @@ def talk_event(talk: Talk) -> dict:
         },
         "performer": [_performer(link) for link in talk.speaker_links()],
     }
+    previous_start = talk.rescheduled_from()
+    if previous_start is not None and not talk.is_cancelled:
+        event["previousStartDate"] = previous_start.isoformat()
     description = markdown_to_text(talk.abstract)
     if description:
         event["description"] = description
     places = []
     if talk.location:
         places.append({"@type": "Place", "name": talk.location, "address": talk.location})
-    if talk.online_url:
-        places.append({"@type": "VirtualLocation", "url": talk.online_url})
+    online_url = talk.online_url_for_public()
+    if online_url:
+        places.append({"@type": "VirtualLocation", "url": online_url})
         event["eventAttendanceMode"] = (
             "https://schema.org/MixedEventAttendanceMode"
             if talk.location
@@ -45,6 +45,14 @@ def talk_event(talk: Talk) -> dict:
     if places:
         event["location"] = places[0] if len(places) == 1 else places
     return event
+
+
+def _event_status(talk: Talk) -> str:
+    if talk.is_cancelled:
+        return "https://schema.org/EventCancelled"
+    if talk.rescheduled_from() is not None:
+        return "https://schema.org/EventRescheduled"
+    return "https://schema.org/EventScheduled"
 
 
 def _performer(link) -> dict:

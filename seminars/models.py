@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import ExpressionWrapper, F, Prefetch, ProtectedError, Q, Value
-from django.db.models.functions import Greatest
+from django.db.models.functions import Greatest, Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
 
@@ -125,6 +125,12 @@ class EventType(SluggedModel):
 SPEAKERS_IN_ORDER = "talk_speakers"
 
 
+class OnlineLinkVisibility(models.TextChoices):
+    PUBLIC = "public", "Everyone, always"
+    BEFORE_START = "before_start", "Everyone, from shortly before the start"
+    STAFF = "staff", "Staff only"
+
+
 class TalkQuerySet(models.QuerySet):
     def public(self) -> "TalkQuerySet":
         """Return the talks the public may see: published and cancelled ones."""
@@ -159,6 +165,49 @@ class TalkQuerySet(models.QuerySet):
     def since(self, moment: datetime.datetime) -> "TalkQuerySet":
         """Return the talks that had not ended by `moment`: recent and upcoming ones."""
         return self.filter(end__gt=moment)
+
+    def clashing_with(self, talk: "Talk") -> "TalkQuerySet":
+        """Return the other talks in `talk`'s room at an overlapping time.
+
+        Rooms are compared trimmed and case-insensitively; a blank room never clashes, nor
+        do cancelled talks and placeholders (a slot kept free, not a booking).
+        """
+        room = talk.location.strip().lower()
+        if not room or talk.start is None or talk.end is None:
+            return self.none()
+        return (
+            self.exclude(pk=talk.pk)
+            .exclude(status=Talk.Status.CANCELLED)
+            .exclude(is_placeholder=True)
+            .annotate(room=Lower(Trim("location")))
+            .filter(room=room, start__lt=talk.end, end__gt=talk.start)
+            .select_related("series")
+            .order_by("start", "pk")
+        )
+
+    def clash_map(self) -> dict[int, list["Talk"]]:
+        """Return, for each talk of this queryset that clashes, the talks it clashes with.
+
+        The same rule as clashing_with(), worked out in one query for a whole agenda.
+        """
+        talks = [
+            talk
+            for talk in self.exclude(status=Talk.Status.CANCELLED).exclude(is_placeholder=True)
+            if talk.location.strip()
+        ]
+        by_room: dict[str, list[Talk]] = {}
+        for talk in talks:
+            by_room.setdefault(talk.location.strip().lower(), []).append(talk)
+        clashes: dict[int, list[Talk]] = {}
+        for same_room in by_room.values():
+            same_room.sort(key=lambda talk: talk.start)
+            for index, talk in enumerate(same_room):
+                for other in same_room[index + 1 :]:
+                    if other.start >= talk.end:
+                        break
+                    clashes.setdefault(talk.pk, []).append(other)
+                    clashes.setdefault(other.pk, []).append(talk)
+        return clashes
 
     def matching(
         self,
@@ -206,11 +255,28 @@ class Talk(SluggedModel):
         max_length=200, blank=True, help_text="Leave blank for the series' default room."
     )
     online_url = HttpsURLField("online link", blank=True)
+    online_link_visibility = models.CharField(
+        "who sees the online link",
+        max_length=12,
+        choices=OnlineLinkVisibility,
+        default=OnlineLinkVisibility.BEFORE_START,
+        help_text="Showing the link only shortly before the start keeps uninvited guests "
+        "out of the meeting; feeds and announcements follow the same rule.",
+    )
     abstract = models.TextField(blank=True, help_text="Markdown.")
     host = models.CharField(max_length=200, blank=True)
     slides_url = HttpsURLField("slides link", blank=True)
     recording_url = HttpsURLField("recording link", blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    is_placeholder = models.BooleanField(
+        "placeholder",
+        default=False,
+        help_text="A booked slot whose speaker is not known yet. Published, it is listed as "
+        "“Speaker to be announced” and calendars show it as tentative. Untick it when you "
+        "fill the slot.",
+    )
+    # The start the public knew before the talk was last moved ("Rescheduled from ...").
+    previous_start = models.DateTimeField(null=True, blank=True, editable=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     # Goes up on every save: a form that was loaded at another version is stale (two
@@ -243,11 +309,15 @@ class Talk(SluggedModel):
     def save(self, *args, **kwargs):
         self.apply_series_defaults()
         changed_fields = {"edit_version", "updated"}
-        if self.pk is not None:
+        stored = self._stored_values()
+        if stored is not None:
             self.edit_version += 1
-            if self._sequence_fields_changed():
+            if any(stored[name] != getattr(self, name) for name in self.SEQUENCE_FIELDS):
                 self.sequence += 1
                 changed_fields.add("sequence")
+            if stored["start"] != self.start and stored["status"] in self.PUBLIC_STATUSES:
+                self.previous_start = stored["start"]
+                changed_fields.add("previous_start")
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *changed_fields}
         super().save(*args, **kwargs)
@@ -269,11 +339,31 @@ class Talk(SluggedModel):
         if not self.location:
             self.location = self.series.default_location
 
-    def _sequence_fields_changed(self) -> bool:
-        stored = Talk.objects.filter(pk=self.pk).values(*self.SEQUENCE_FIELDS).first()
-        return stored is not None and any(
-            stored[name] != getattr(self, name) for name in self.SEQUENCE_FIELDS
-        )
+    def _stored_values(self) -> dict | None:
+        if self.pk is None:
+            return None
+        return Talk.objects.filter(pk=self.pk).values(*self.SEQUENCE_FIELDS).first()
+
+    def online_url_public_from(self) -> datetime.datetime | None:
+        """Return when the online link becomes public (None: never, or no link)."""
+        if not self.online_url or self.online_link_visibility == OnlineLinkVisibility.STAFF:
+            return None
+        if self.online_link_visibility == OnlineLinkVisibility.PUBLIC:
+            return datetime.datetime.min.replace(tzinfo=datetime.UTC)
+        return self.start - datetime.timedelta(minutes=settings.ONLINE_LINK_MINUTES_BEFORE)
+
+    def online_url_for_public(self, now: datetime.datetime | None = None) -> str:
+        """Return the online link if the public may see it at `now`, else ""."""
+        public_from = self.online_url_public_from()
+        if public_from is None or (now or timezone.now()) < public_from:
+            return ""
+        return self.online_url
+
+    def rescheduled_from(self, now: datetime.datetime | None = None) -> datetime.datetime | None:
+        """Return the previous start (series time) of a moved talk until it has ended."""
+        if self.previous_start is None or self.end <= (now or timezone.now()):
+            return None
+        return self.previous_start.astimezone(self.series.zoneinfo)
 
     @property
     def is_public(self) -> bool:

@@ -60,9 +60,16 @@ class TalkDetailView(RenamedSlugRedirectMixin, DetailView):
         return talks if self.request.user.is_staff else talks.public()
 
     def get_context_data(self, **kwargs):
+        talk = self.object
+        now = timezone.now()
+        public_from = talk.online_url_public_from()
         return super().get_context_data(
-            json_ld=as_script_content(talk_event(self.object)),
-            is_happening=self.object.is_happening(),
+            json_ld=as_script_content(talk_event(talk)),
+            is_happening=talk.is_happening(now),
+            online_url=talk.online_url_for_public(now),
+            online_link_pending=public_from is not None and now < public_from,
+            online_link_minutes=settings.ONLINE_LINK_MINUTES_BEFORE,
+            rescheduled_from=talk.rescheduled_from(now),
             **kwargs,
         )
 

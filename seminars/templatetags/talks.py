@@ -55,3 +55,9 @@ def absolute(path: str) -> str:
 def month_year(moment: datetime.datetime) -> str:
     """Return "December 2026" for a datetime, in the timezone it carries."""
     return f"{moment:%B %Y}"
+
+
+@register.filter
+def series_time(moment: datetime.datetime) -> str:
+    """Return "Tue 1 Dec 2026, 12:00 EST" for a datetime, in the timezone it carries."""
+    return f"{_day(moment)}, {moment:%H:%M %Z}"

@@ -35,6 +35,7 @@ def talk_form_data(series, **overrides):
         "end_1": "",
         "location": "",
         "online_url": "",
+        "online_link_visibility": "before_start",
         "abstract": "",
         "host": "",
         "slides_url": "",

@@ -763,6 +763,8 @@ def admin_change_data(talk: Talk, **changes) -> dict:
         "end_1": talk.local_end.strftime("%H:%M:%S"),
         "location": talk.location,
         "online_url": talk.online_url,
+        "online_link_visibility": talk.online_link_visibility,
+        "is_placeholder": "on" if talk.is_placeholder else "",
         "abstract": talk.abstract,
         "host": talk.host,
         "slides_url": talk.slides_url,

@@ -13,7 +13,7 @@ from ical.calendar_stream import IcsCalendarStream
 from ical.timezone import IcsTimezoneInfo
 
 from seminars import ical
-from seminars.models import Talk
+from seminars.models import OnlineLinkVisibility, Talk
 from seminars.services import cancel_talk, load_demo
 from tests.seminars.feed_fixtures import (
     NEW_YORK,
@@ -76,6 +76,7 @@ def talk(clock):
         start=datetime.datetime(2026, 11, 3, 12, 0, tzinfo=NEW_YORK),
         abstract="Designing *effective* LLM serving systems.",
         online_url="https://meet.example.org/llm",
+        online_link_visibility=OnlineLinkVisibility.PUBLIC,
         speakers=[speaker],
         event_types=[EventTypeFactory(name="Seminar"), EventTypeFactory(name="Digest talk")],
     )
