@@ -17,11 +17,12 @@ LONGEST_TERM = datetime.timedelta(days=2 * 366)
 class PlanTermForm(forms.Form):
     """What the term planner asks: which weekday and time, from when to when, how often."""
 
-    first_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    last_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    last_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int)
     start_time = forms.TimeField(
-        widget=forms.TimeInput(attrs={"type": "time"}), help_text="In the series' timezone."
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="In the series' timezone.",
     )
     every_weeks = forms.IntegerField(
         min_value=1, max_value=8, initial=1, label="Every how many weeks"
