@@ -6,15 +6,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from seminars.models import EventType, Series, Talk, TalkSpeaker
+from seminars.admin_tools import (
+    OrganiserScopedAdminMixin,
+    SeriesToolsAdminMixin,
+    TalkToolsAdminMixin,
+)
+from seminars.models import Announcement, EventType, Series, Talk, TalkSpeaker
 from seminars.services import cancel_talk, duplicate_talk, publish_talk, touch_talk
 from speakers.admin import SluggedAdmin
 
 
 @admin.register(Series)
-class SeriesAdmin(SluggedAdmin):
+class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin):
     list_display = ("name", "timezone", "default_location", "default_start_time", "add_talk_link")
     search_fields = ("name", "description")
+    autocomplete_fields = ("organisers",)
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("add_talk_link",)
 
@@ -139,12 +145,17 @@ class TalkSpeakerInline(admin.TabularInline):
 
 
 @admin.register(Talk)
-class TalkAdmin(SluggedAdmin):
+class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
     form = TalkAdminForm
     inlines = (TalkSpeakerInline,)
     list_display = ("when", "title", "series", "speaker_names", "event_type_names", "status")
     list_display_links = ("when", "title")
-    list_filter = ("series", "event_types", "status", ("start", admin.DateFieldListFilter))
+    list_filter = (
+        ("series", admin.RelatedOnlyFieldListFilter),
+        "event_types",
+        "status",
+        ("start", admin.DateFieldListFilter),
+    )
     list_select_related = ("series",)
     search_fields = (
         "title",
@@ -158,7 +169,7 @@ class TalkAdmin(SluggedAdmin):
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("event_types",)
     readonly_fields = ("uid", "sequence", "created", "updated")
-    actions = ("publish_selected", "cancel_selected", "duplicate_selected")
+    actions = ("publish_selected", "cancel_selected", "duplicate_selected", "export_csv")
     fieldsets = (
         (
             None,
@@ -178,7 +189,11 @@ class TalkAdmin(SluggedAdmin):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         series_id = request.GET.get("series", "")
-        series = Series.objects.filter(pk=series_id).first() if series_id.isdigit() else None
+        series = (
+            Series.objects.editable_by(request.user).filter(pk=series_id).first()
+            if series_id.isdigit()
+            else None
+        )
         if series is not None:
             start = series.next_free_start()
             initial.update(
@@ -252,3 +267,19 @@ class TalkAdmin(SluggedAdmin):
         self.message_user(
             request, f"Made {len(copies)} draft cop(ies) one week later.", messages.SUCCESS
         )
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(OrganiserScopedAdminMixin, admin.ModelAdmin):
+    """What was mailed, when and to whom; delete a failed or stuck one to send it again."""
+
+    list_display = ("__str__", "kind", "recipient", "status", "attempts", "claimed_at", "sent_at")
+    list_filter = ("status", "kind", ("series", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("series", "talk")
+    date_hierarchy = "claimed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
