@@ -100,7 +100,9 @@ def due_announcements(now: datetime.datetime) -> list[Target]:
             ):
                 due.append(target)
             continue
-        horizon = now + datetime.timedelta(days=series.announce_days_before + 1)
+        # A talk's announcement time is at most announce_days_before days and a day (plus
+        # a daylight-saving hour) before it starts: later talks are not due yet.
+        horizon = now + datetime.timedelta(days=series.announce_days_before + 2)
         talks = (
             Talk.objects.public()
             .scheduled()

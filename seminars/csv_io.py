@@ -442,19 +442,8 @@ def read_import(text: str, user) -> ImportPlan:
         if series is not None and series.pk not in editable_series:
             refuse(row, f"you do not organise the series “{row.series}”")
         if series is None and not may_add_series:
-            refuse(row, f"there is no series “{row.series}” (and you may not add series)")
+            refuse(row, f"there is no series “{row.series}” (and you may not add one)")
     found_speakers, speaker_problems = find_speakers(rows)
-    for row in rows:
-        if row.row in speaker_problems:
-            refuse(row, speaker_problems[row.row])
-        if row.talk is not None:
-            row.action = row_action(row, row.talk, series_by_name.get(row.series))
-    plan.errors = sorted(
-        [*errors, *(RowError(number, m) for number, ms in problems.items() for m in ms)],
-        key=lambda error: error.row,
-    )
-    if plan.errors:
-        return plan
     affiliations = {cell.affiliation for row in rows for cell in row.speakers if cell.affiliation}
     event_types = {name for row in rows for name in row.event_types}
     plan.new_series = new_names((row.series for row in rows), series_by_name)
@@ -468,6 +457,32 @@ def read_import(text: str, user) -> ImportPlan:
     )
     plan.new_event_types = new_names(
         event_types, EventType.objects.filter(name__in=event_types).values_list("name", flat=True)
+    )
+    missing_permissions = [
+        (label, set(names))
+        for label, names, permission in (
+            ("speaker", plan.new_speakers, "speakers.add_speaker"),
+            ("affiliation", plan.new_affiliations, "speakers.add_affiliation"),
+            ("event type", plan.new_event_types, "seminars.add_eventtype"),
+        )
+        if names and not user.has_perm(permission)
+    ]
+    for row in rows:
+        if row.row in speaker_problems:
+            refuse(row, speaker_problems[row.row])
+        named = {
+            "speaker": {cell.name for cell in row.speakers},
+            "affiliation": {cell.affiliation for cell in row.speakers},
+            "event type": set(row.event_types),
+        }
+        for label, names in missing_permissions:
+            for name in sorted(named[label] & names):
+                refuse(row, f"there is no {label} “{name}” (and you may not add one)")
+        if row.talk is not None:
+            row.action = row_action(row, row.talk, series_by_name.get(row.series))
+    plan.errors = sorted(
+        [*errors, *(RowError(number, m) for number, ms in problems.items() for m in ms)],
+        key=lambda error: error.row,
     )
     return plan
 

@@ -329,7 +329,7 @@ def test_csv_import_by_an_organiser_stays_in_their_series(client):
 
     assert [str(error) for error in read_import(text, organiser).errors] == [
         "Row 3: you do not organise the series “Series B”",
-        "Row 4: there is no series “Series N” (and you may not add series)",
+        "Row 4: there is no series “Series N” (and you may not add one)",
         f"Row 5: uid {talk_b.uid} is a talk of a series you do not organise",
     ]
     client.force_login(organiser)
@@ -340,6 +340,22 @@ def test_csv_import_by_an_organiser_stays_in_their_series(client):
     assert response.status_code == 200
     assert len(response.context["errors"]) == 3
     assert sorted(Talk.objects.values_list("title", flat=True)) == [talk_b.title]
+
+
+def test_csv_import_needs_the_permission_to_add_what_it_creates():
+    user = get_user_model().objects.create(username="viewer", is_staff=True)
+    SeriesFactory(name="Series A").organisers.add(user)
+    SpeakerFactory(name="Known Person", affiliation=AffiliationFactory(name="Known Lab"))
+    text = csv_text(
+        ",,One,draft,2026-12-08T12:00:00Z,,Series A,Known Person (Known Lab),Seminar,,",
+        ",,Two,draft,2026-12-08T12:00:00Z,,Series A,New Person (New Lab),New tag,,",
+    )
+
+    assert [str(error) for error in read_import(text, user).errors] == [
+        "Row 3: there is no speaker “New Person” (and you may not add one)",
+        "Row 3: there is no affiliation “New Lab” (and you may not add one)",
+        "Row 3: there is no event type “New tag” (and you may not add one)",
+    ]
 
 
 def test_csv_import_view_refuses_a_file_that_is_not_utf8(staff_client):
