@@ -11,8 +11,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from seminars.admin_tools import (
+    OrganiserScopedAdminMixin,
+    SeriesToolsAdminMixin,
+    TalkToolsAdminMixin,
+)
 from seminars.forms import AgendaForm, PlanTermForm
-from seminars.models import EventType, Series, Talk, TalkSpeaker
+from seminars.models import Announcement, EventType, Series, Talk, TalkSpeaker
 from seminars.services import (
     cancel_talk,
     create_placeholders,
@@ -27,7 +32,7 @@ AGENDA_WEEKS = 16
 
 
 @admin.register(Series)
-class SeriesAdmin(SluggedAdmin):
+class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin):
     list_display = (
         "name",
         "timezone",
@@ -37,6 +42,7 @@ class SeriesAdmin(SluggedAdmin):
         "tools_links",
     )
     search_fields = ("name", "description")
+    autocomplete_fields = ("organisers",)
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("add_talk_link", "tools_links")
 
@@ -269,13 +275,13 @@ class TalkSpeakerInline(admin.TabularInline):
 
 
 @admin.register(Talk)
-class TalkAdmin(SluggedAdmin):
+class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
     form = TalkAdminForm
     inlines = (TalkSpeakerInline,)
     list_display = ("when", "title", "series", "speaker_names", "event_type_names", "status")
     list_display_links = ("when", "title")
     list_filter = (
-        "series",
+        ("series", admin.RelatedOnlyFieldListFilter),
         "event_types",
         "status",
         "is_placeholder",
@@ -294,7 +300,7 @@ class TalkAdmin(SluggedAdmin):
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("event_types",)
     readonly_fields = ("uid", "sequence", "previous_start", "created", "updated")
-    actions = ("publish_selected", "cancel_selected", "duplicate_selected")
+    actions = ("publish_selected", "cancel_selected", "duplicate_selected", "export_csv")
     fieldsets = (
         (
             None,
@@ -330,7 +336,11 @@ class TalkAdmin(SluggedAdmin):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         series_id = request.GET.get("series", "")
-        series = Series.objects.filter(pk=series_id).first() if series_id.isdigit() else None
+        series = (
+            Series.objects.editable_by(request.user).filter(pk=series_id).first()
+            if series_id.isdigit()
+            else None
+        )
         if series is not None:
             start = series.next_free_start()
             initial.update(
@@ -424,3 +434,19 @@ class TalkAdmin(SluggedAdmin):
         self.message_user(
             request, f"Made {len(copies)} draft cop(ies) one week later.", messages.SUCCESS
         )
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(OrganiserScopedAdminMixin, admin.ModelAdmin):
+    """What was mailed, when and to whom; delete a failed or stuck one to send it again."""
+
+    list_display = ("__str__", "kind", "recipient", "status", "attempts", "claimed_at", "sent_at")
+    list_filter = ("status", "kind", ("series", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("series", "talk")
+    date_hierarchy = "claimed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -32,6 +32,25 @@ def default_timezone() -> str:
     return settings.TIME_ZONE
 
 
+class AnnouncementKind(models.TextChoices):
+    TALK = "talk", "Each talk"
+    WEEK = "week", "The coming week's talks"
+
+
+MAX_ANNOUNCE_DAYS_BEFORE = 28
+
+
+class SeriesQuerySet(models.QuerySet):
+    def editable_by(self, user) -> "SeriesQuerySet":
+        """Return the series `user` may edit: every one for an active superuser, else those
+        they organise."""
+        if not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(organisers=user)
+
+
 class Series(SluggedModel):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True, help_text="Markdown.")
@@ -47,6 +66,37 @@ class Series(SluggedModel):
     default_duration = models.DurationField(
         default=datetime.timedelta(hours=1), help_text="hh:mm:ss"
     )
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="organised_series",
+        help_text="Staff who edit this series and its talks in the admin (superusers edit all). "
+        "Give them staff status and the “Seminar organisers” group.",
+    )
+    announcement_email = models.EmailField(
+        "announcement list address",
+        blank=True,
+        help_text="The mailing list that receives the announcements, e.g. seminar@example.org.",
+    )
+    announcement_kind = models.CharField(
+        "announce automatically",
+        max_length=4,
+        choices=AnnouncementKind,
+        blank=True,
+        help_text="What `send_announcements --due` mails to the list address: each talk, or "
+        "the talks of the coming week (Monday to Sunday). Blank: nothing is sent automatically.",
+    )
+    announce_days_before = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="How many days before the talk (or before the Monday of its week) the "
+        f"announcement goes out, 0 to {MAX_ANNOUNCE_DAYS_BEFORE}.",
+    )
+    announce_time = models.TimeField(
+        default=datetime.time(9, 0),
+        help_text="The time of day it goes out, in the series' timezone.",
+    )
+
+    objects = SeriesQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -56,7 +106,14 @@ class Series(SluggedModel):
                 condition=Q(default_duration__gt=datetime.timedelta(0)),
                 name="series_default_duration_positive",
                 violation_error_message="The default duration must be longer than zero.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(announce_days_before__lte=MAX_ANNOUNCE_DAYS_BEFORE),
+                name="series_announce_days_before_at_most_28",
+                violation_error_message=(
+                    f"Announcements go out at most {MAX_ANNOUNCE_DAYS_BEFORE} days before."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -208,6 +265,14 @@ class TalkQuerySet(models.QuerySet):
                     clashes.setdefault(talk.pk, []).append(other)
                     clashes.setdefault(other.pk, []).append(talk)
         return clashes
+
+    def starting_between(self, start: datetime.datetime, end: datetime.datetime) -> "TalkQuerySet":
+        """Return the talks that start from `start` and before `end`, soonest first."""
+        return self.filter(start__gte=start, start__lt=end).order_by("start", "pk")
+
+    def editable_by(self, user) -> "TalkQuerySet":
+        """Return the talks `user` may edit: those of the series they may edit."""
+        return self.filter(series__in=Series.objects.editable_by(user))
 
     def matching(
         self,
@@ -487,3 +552,72 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"Content version {self.counter} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class AnnouncementQuerySet(models.QuerySet):
+    def editable_by(self, user) -> "AnnouncementQuerySet":
+        """Return the announcements of the series `user` may edit."""
+        return self.filter(series__in=Series.objects.editable_by(user))
+
+    def stuck(self, now: datetime.datetime, after: datetime.timedelta) -> "AnnouncementQuerySet":
+        """Return the announcements claimed more than `after` ago and still not sent or failed:
+        the run that claimed them stopped (killed) between claiming and recording the result."""
+        return self.filter(status=Announcement.Status.SENDING, claimed_at__lt=now - after)
+
+
+class Announcement(models.Model):
+    """An announcement mailed to a series' list address, recorded before it is sent.
+
+    The row is the claim: its unique constraints let only one of two overlapping runs create
+    it, and only the run that created it (or took it over after a failed send) mails it.
+    """
+
+    Kind = AnnouncementKind
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed (the next run tries again)"
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="announcements")
+    kind = models.CharField(max_length=4, choices=Kind)
+    talk = models.ForeignKey(
+        Talk, on_delete=models.CASCADE, null=True, blank=True, related_name="announcements"
+    )
+    week_start = models.DateField(
+        null=True, blank=True, help_text="The Monday of the week, in the series' timezone."
+    )
+    recipient = models.EmailField()
+    status = models.CharField(max_length=7, choices=Status, default=Status.SENDING)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    objects = AnnouncementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-claimed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "kind", "talk"],
+                condition=Q(kind=AnnouncementKind.TALK),
+                name="announcement_talk_once",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "kind", "week_start"],
+                condition=Q(kind=AnnouncementKind.WEEK),
+                name="announcement_week_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=AnnouncementKind.TALK, talk__isnull=False, week_start=None)
+                | Q(kind=AnnouncementKind.WEEK, talk=None, week_start__isnull=False),
+                name="announcement_of_a_talk_or_a_week",
+            ),
+        ]
+
+    def __str__(self):
+        if self.kind == self.Kind.WEEK:
+            monday = self.week_start
+            return f"{self.series}: the week of {monday:%a} {monday.day} {monday:%b %Y}"
+        return f"{self.series}: {self.talk}"

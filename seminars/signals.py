@@ -6,6 +6,10 @@ bumping it. Bulk writes that send no signals (QuerySet.update(), bulk_create()) 
 bump_content_version() themselves.
 """
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
+
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from seminars.models import ContentVersion, EventType, Series, Talk, TalkSpeaker
@@ -14,16 +18,30 @@ from speakers.models import Affiliation, Speaker
 WATCHED_MODELS = (Talk, TalkSpeaker, Series, EventType, Speaker, Affiliation)
 WATCHED_RELATIONS = (Talk.event_types.through, Talk.speakers.through)
 M2M_CHANGES = {"post_add", "post_remove", "post_clear"}
+# Set inside one_bump(): the saves of an import bump once at the end, not once a row (each
+# bump moves changed_at a second on).
+_bump_deferred = contextvars.ContextVar("bump_deferred", default=False)
 
 
 def bump_content_version(**kwargs) -> None:
     """Mark the public content as changed (also a signal receiver)."""
     # loaddata saves rows "raw", one by one: the restore bumps once at the end instead of
     # moving changed_at a second ahead for every row.
-    if kwargs.get("raw"):
+    if kwargs.get("raw") or _bump_deferred.get():
         return
     if kwargs.get("action", "post_add") in M2M_CHANGES:
         ContentVersion.objects.bump()
+
+
+@contextlib.contextmanager
+def one_bump() -> Iterator[None]:
+    """Bump the content version once for all the writes inside the block (an import)."""
+    token = _bump_deferred.set(True)
+    try:
+        yield
+    finally:
+        _bump_deferred.reset(token)
+    bump_content_version()
 
 
 def connect() -> None:

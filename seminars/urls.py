@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
-from seminars import calendar_views, views
+from seminars import announcement_views, calendar_views, views
 from seminars.feeds import UpcomingTalksFeed
 from seminars.sitemaps import SITEMAPS
 
@@ -48,4 +48,9 @@ urlpatterns = [
         name="talk-calendar",
     ),
     path("subscribe/", calendar_views.SubscribeView.as_view(), name="subscribe"),
+    path(
+        "series/<slug:slug>/announcement.txt",
+        announcement_views.SeriesAnnouncementView.as_view(),
+        name="series-announcement",
+    ),
 ]

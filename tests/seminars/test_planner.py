@@ -327,3 +327,22 @@ def test_filling_a_placeholder_confirms_it(client, now):
         "Firefly",
         1,
     )
+
+
+def test_organiser_plans_and_reviews_only_their_own_series(client):
+    from django.contrib.auth.models import Group, User
+
+    organiser = User.objects.create(username="ana", is_staff=True)
+    organiser.groups.add(Group.objects.get(name="Seminar organisers"))
+    mine = SeriesFactory(name="Systems Seminar")
+    mine.organisers.add(organiser)
+    theirs = SeriesFactory(name="Theory Lunch")
+    client.force_login(organiser)
+    for view in ("plan", "agenda"):
+        assert (
+            client.get(reverse(f"admin:seminars_series_{view}", args=[mine.pk])).status_code == 200
+        )
+        assert (
+            client.get(reverse(f"admin:seminars_series_{view}", args=[theirs.pk])).status_code
+            == 404
+        )

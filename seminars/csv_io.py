@@ -1,0 +1,572 @@
+"""Talks as CSV: export, and an import that checks every row before it writes any.
+
+Columns, in this order: uid, slug, title, status, start, end, series, speakers, event_types,
+location, abstract.
+
+- start and end are ISO 8601 with a UTC offset ("2026-12-08T12:00:00-05:00"); a blank end
+  means the series' default length.
+- series is the series' name (names are unique and readable; a new name makes a new series).
+- speakers are "Name (Affiliation); Name (Affiliation)", in order, with the affiliation the
+  speaker had at the talk; "Name" alone has none.
+- event_types are names separated by ";".
+- A row whose uid is a talk's updates that talk; a blank uid makes a new talk.
+
+read_import() parses and checks (reading the database, writing nothing); import_talks() is
+the one service that writes, in one transaction.
+"""
+
+import csv
+import datetime
+import io
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import transaction
+
+from seminars.models import EventType, Series, Talk, TalkSpeaker
+from seminars.signals import one_bump
+from speakers.models import Affiliation, Speaker
+from speakers.services import retire_slug
+from speakers.slugs import SLUG_MAX_LENGTH
+
+COLUMNS = (
+    "uid",
+    "slug",
+    "title",
+    "status",
+    "start",
+    "end",
+    "series",
+    "speakers",
+    "event_types",
+    "location",
+    "abstract",
+)
+LIST_SEPARATOR = ";"
+# Past this size an import is better split: the preview posts the file back in the form.
+MAX_IMPORT_BYTES = 2_000_000
+MAX_LENGTHS = {
+    "title": Talk._meta.get_field("title").max_length,
+    "location": Talk._meta.get_field("location").max_length,
+    "series": Series._meta.get_field("name").max_length,
+    "speaker": Speaker._meta.get_field("name").max_length,
+    "affiliation": Affiliation._meta.get_field("name").max_length,
+    "event type": EventType._meta.get_field("name").max_length,
+}
+
+
+# Export
+
+
+def speaker_text(name: str, affiliation: str) -> str:
+    """Return "Name (Affiliation)", or "Name" without an affiliation."""
+    return f"{name} ({affiliation})" if affiliation else name
+
+
+def speakers_cell(talk: Talk) -> str:
+    """Return "Name (Affiliation); Name" for the talk's speakers, in order."""
+    return "; ".join(
+        speaker_text(link.speaker.name, link.affiliation.name if link.affiliation else "")
+        for link in talk.speaker_links()
+    )
+
+
+def talk_row(talk: Talk) -> dict[str, str]:
+    """Return the CSV cells of `talk` (fetched with with_speakers())."""
+    return {
+        "uid": str(talk.uid),
+        "slug": talk.slug,
+        "title": talk.title,
+        "status": talk.status,
+        "start": talk.local_start.isoformat(),
+        "end": talk.local_end.isoformat(),
+        "series": talk.series.name,
+        "speakers": speakers_cell(talk),
+        "event_types": "; ".join(event_type.name for event_type in talk.event_types.all()),
+        "location": talk.location,
+        "abstract": talk.abstract,
+    }
+
+
+def talks_csv(talks: Iterable[Talk]) -> str:
+    """Return `talks` (fetched with with_speakers()) as CSV text, a header row first."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(talk_row(talk) for talk in talks)
+    return out.getvalue()
+
+
+# Parsing: the cells of each row, on their own
+
+
+@dataclass(frozen=True)
+class SpeakerCell:
+    name: str
+    affiliation: str  # "" for none
+
+
+@dataclass
+class ImportRow:
+    """One data row, parsed; `row` counts like a spreadsheet (the header is row 1)."""
+
+    row: int
+    uid: uuid.UUID | None
+    slug: str
+    title: str
+    status: str
+    start: datetime.datetime
+    end: datetime.datetime | None
+    series: str
+    speakers: tuple[SpeakerCell, ...]
+    event_types: tuple[str, ...]
+    location: str
+    abstract: str
+    talk: Talk | None = None  # the talk with this uid, which the row updates
+    action: str = "create"  # "create", "update" or "unchanged"
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    message: str
+
+    def __str__(self):
+        return f"Row {self.row}: {self.message}"
+
+
+class InvalidImport(Exception):
+    """The file has bad rows; nothing was imported."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__("\n".join(str(error) for error in errors))
+        self.errors = errors
+
+
+def split_list(cell: str) -> list[str]:
+    return [item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip()]
+
+
+def parse_speaker(text: str) -> SpeakerCell:
+    """Return the speaker of "Name (Affiliation)" or "Name"; an affiliation may itself hold
+    parentheses ("Name (ETH (Zurich))")."""
+    if not text.endswith(")"):
+        return SpeakerCell(text, "")
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[index], 0)
+        if depth == 0:
+            name, affiliation = text[:index].strip(), text[index + 1 : -1].strip()
+            if not name:
+                raise ValueError(f"the speaker “{text}” has no name before the parentheses")
+            return SpeakerCell(name, affiliation)
+    raise ValueError(f"the parentheses of the speaker “{text}” do not match")
+
+
+def parse_moment(text: str, column: str) -> datetime.datetime:
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{column} “{text}” is not an ISO 8601 date and time such as 2026-12-08T12:00:00-05:00"
+        ) from None
+    if moment.utcoffset() is None:
+        raise ValueError(f"{column} “{text}” has no UTC offset (such as -05:00 or Z)")
+    return moment
+
+
+def parse_row(number: int, cells: dict[str, str]) -> tuple[ImportRow | None, list[str]]:
+    """Return the parsed row, or None and what is wrong with it (every problem)."""
+    problems = []
+    blocked = [column for column, value in cells.items() if "\x00" in value]
+    if blocked:
+        return None, [f"{', '.join(blocked)} holds a NUL character, which cannot be stored"]
+    uid = None
+    if cells["uid"]:
+        try:
+            uid = uuid.UUID(cells["uid"])
+        except ValueError:
+            problems.append(f"uid “{cells['uid']}” is not a UUID")
+    if cells["slug"]:
+        try:
+            validate_slug(cells["slug"])
+        except ValidationError:
+            problems.append(f"slug “{cells['slug']}” may hold only letters, digits, - and _")
+        if len(cells["slug"]) > SLUG_MAX_LENGTH:
+            problems.append(f"slug is longer than {SLUG_MAX_LENGTH} characters")
+    if not cells["title"]:
+        problems.append("the title is blank")
+    status = cells["status"] or Talk.Status.DRAFT
+    if status not in Talk.Status.values:
+        problems.append(f"status “{status}” is not one of {', '.join(Talk.Status.values)}")
+    start = end = None
+    if not cells["start"]:
+        problems.append("start is blank")
+    else:
+        try:
+            start = parse_moment(cells["start"], "start")
+        except ValueError as error:
+            problems.append(str(error))
+    if cells["end"]:
+        try:
+            end = parse_moment(cells["end"], "end")
+        except ValueError as error:
+            problems.append(str(error))
+    if start is not None and end is not None and end <= start:
+        problems.append("end is not after start")
+    if not cells["series"]:
+        problems.append("series is blank")
+    speakers = []
+    for text in split_list(cells["speakers"]):
+        try:
+            speakers.append(parse_speaker(text))
+        except ValueError as error:
+            problems.append(str(error))
+    if len({speaker.name for speaker in speakers}) < len(speakers):
+        problems.append("a speaker is listed twice")
+    event_types = split_list(cells["event_types"])
+    lengths = [
+        ("title", [cells["title"]]),
+        ("location", [cells["location"]]),
+        ("series", [cells["series"]]),
+        ("speaker", [speaker.name for speaker in speakers]),
+        ("affiliation", [speaker.affiliation for speaker in speakers]),
+        ("event type", event_types),
+    ]
+    for label, values in lengths:
+        if any(len(value) > MAX_LENGTHS[label] for value in values):
+            problems.append(f"a {label} is longer than {MAX_LENGTHS[label]} characters")
+    if problems:
+        return None, problems
+    return (
+        ImportRow(
+            row=number,
+            uid=uid,
+            slug=cells["slug"],
+            title=cells["title"],
+            status=status,
+            start=start,
+            end=end,
+            series=cells["series"],
+            speakers=tuple(speakers),
+            event_types=tuple(dict.fromkeys(event_types)),
+            location=cells["location"],
+            abstract=cells["abstract"],
+        ),
+        [],
+    )
+
+
+def parse_csv(text: str) -> tuple[list[ImportRow], list[RowError]]:
+    """Return the rows of CSV `text` and what is wrong with the bad ones."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+        if tuple(header) != COLUMNS:
+            expected, found = ",".join(COLUMNS), ",".join(header)
+            return [], [RowError(1, f"the header must be exactly {expected} (it is {found})")]
+        rows, errors = [], []
+        for number, values in enumerate(reader, start=2):
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) != len(COLUMNS):
+                errors.append(
+                    RowError(number, f"it has {len(values)} cells, the header {len(COLUMNS)}")
+                )
+                continue
+            cells = dict(zip(COLUMNS, (value.strip() for value in values), strict=True))
+            row, problems = parse_row(number, cells)
+            errors.extend(RowError(number, problem) for problem in problems)
+            if row is not None:
+                rows.append(row)
+    except csv.Error as error:
+        return [], [RowError(reader.line_num, f"the file is not valid CSV ({error})")]
+    return rows, errors
+
+
+# Checking the rows against the database
+
+
+@dataclass
+class ImportPlan:
+    """What importing a file would do, or why it cannot."""
+
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    new_series: list[str] = field(default_factory=list)
+    new_speakers: list[str] = field(default_factory=list)
+    new_affiliations: list[str] = field(default_factory=list)
+    new_event_types: list[str] = field(default_factory=list)
+
+    @property
+    def new_count(self) -> int:
+        return sum(row.action == "create" for row in self.rows)
+
+    @property
+    def update_count(self) -> int:
+        return sum(row.action == "update" for row in self.rows)
+
+    @property
+    def unchanged_count(self) -> int:
+        return sum(row.action == "unchanged" for row in self.rows)
+
+
+def new_names(wanted: Iterable[str], existing: Iterable[str]) -> list[str]:
+    return sorted(set(wanted) - set(existing))
+
+
+def find_speakers(rows: list[ImportRow]) -> tuple[dict[SpeakerCell, Speaker], dict[int, str]]:
+    """Return the existing speaker each speaker cell names, and the problems by row.
+
+    A name is matched exactly; when several speakers share it, the one whose current
+    affiliation is the cell's is taken, and the row is refused if that does not decide.
+    """
+    cells = {cell for row in rows for cell in row.speakers}
+    by_name: dict[str, list[Speaker]] = {}
+    for speaker in Speaker.objects.filter(name__in={cell.name for cell in cells}).select_related(
+        "affiliation"
+    ):
+        by_name.setdefault(speaker.name, []).append(speaker)
+    found, ambiguous = {}, set()
+    for cell in cells:
+        candidates = by_name.get(cell.name, [])
+        if len(candidates) > 1:
+            candidates = [
+                speaker
+                for speaker in candidates
+                if (speaker.affiliation.name if speaker.affiliation else "") == cell.affiliation
+            ]
+            if len(candidates) != 1:
+                ambiguous.add(cell)
+                continue
+        if candidates:
+            found[cell] = candidates[0]
+    problems = {
+        row.row: f"several speakers are called “{cell.name}”; give one of them another name "
+        "in the admin first"
+        for row in rows
+        for cell in row.speakers
+        if cell in ambiguous
+    }
+    return found, problems
+
+
+def row_action(row: ImportRow, talk: Talk, series: Series | None) -> str:
+    """Return "update" if importing `row` changes `talk`, else "unchanged"."""
+    if series is None or series.pk != talk.series_id:
+        return "update"
+    end = row.end or row.start + series.default_duration
+    stored = (
+        talk.slug,
+        talk.title,
+        talk.status,
+        talk.start,
+        talk.end,
+        talk.location,
+        talk.abstract,
+        speakers_cell(talk),
+        sorted(event_type.name for event_type in talk.event_types.all()),
+    )
+    imported = (
+        row.slug or talk.slug,
+        row.title,
+        row.status,
+        row.start,
+        end,
+        row.location or series.default_location,
+        row.abstract,
+        "; ".join(speaker_text(cell.name, cell.affiliation) for cell in row.speakers),
+        sorted(row.event_types),
+    )
+    return "unchanged" if stored == imported else "update"
+
+
+def read_import(text: str, user) -> ImportPlan:
+    """Parse CSV `text` and check every row against the database for `user`; write nothing."""
+    rows, errors = parse_csv(text)
+    plan = ImportPlan(rows=rows, errors=errors)
+    if not rows:
+        if not errors:
+            plan.errors.append(RowError(2, "the file has no talks"))
+        return plan
+    problems: dict[int, list[str]] = {}
+
+    def refuse(row: ImportRow, message: str) -> None:
+        problems.setdefault(row.row, []).append(message)
+
+    talks = {
+        talk.uid: talk
+        for talk in Talk.objects.filter(uid__in={row.uid for row in rows if row.uid})
+        .select_related("series")
+        .with_speakers()
+    }
+    editable_talks = set(
+        Talk.objects.editable_by(user).filter(uid__in=talks).values_list("pk", flat=True)
+    )
+    series_by_name = {
+        series.name: series
+        for series in Series.objects.filter(name__in={row.series for row in rows})
+    }
+    editable_series = set(
+        Series.objects.editable_by(user)
+        .filter(name__in=series_by_name)
+        .values_list("pk", flat=True)
+    )
+    may_add_series = user.has_perm("seminars.add_series")
+    slug_owners = dict(
+        Talk.objects.filter(slug__in={row.slug for row in rows if row.slug}).values_list(
+            "slug", "uid"
+        )
+    )
+    seen_uids: dict[uuid.UUID, int] = {}
+    seen_slugs: dict[str, int] = {}
+    for row in rows:
+        if row.uid is not None:
+            if row.uid in seen_uids:
+                refuse(row, f"uid {row.uid} is also on row {seen_uids[row.uid]}")
+            seen_uids.setdefault(row.uid, row.row)
+            row.talk = talks.get(row.uid)
+            if row.talk is not None and row.talk.pk not in editable_talks:
+                refuse(row, f"uid {row.uid} is a talk of a series you do not organise")
+        if row.slug:
+            if row.slug in seen_slugs:
+                refuse(row, f"slug “{row.slug}” is also on row {seen_slugs[row.slug]}")
+            seen_slugs.setdefault(row.slug, row.row)
+            owner = slug_owners.get(row.slug)
+            if owner is not None and owner != row.uid:
+                refuse(row, f"slug “{row.slug}” belongs to another talk")
+        series = series_by_name.get(row.series)
+        if series is not None and series.pk not in editable_series:
+            refuse(row, f"you do not organise the series “{row.series}”")
+        if series is None and not may_add_series:
+            refuse(row, f"there is no series “{row.series}” (and you may not add one)")
+    found_speakers, speaker_problems = find_speakers(rows)
+    affiliations = {cell.affiliation for row in rows for cell in row.speakers if cell.affiliation}
+    event_types = {name for row in rows for name in row.event_types}
+    plan.new_series = new_names((row.series for row in rows), series_by_name)
+    plan.new_speakers = new_names(
+        (cell.name for row in rows for cell in row.speakers),
+        (speaker.name for speaker in found_speakers.values()),
+    )
+    plan.new_affiliations = new_names(
+        affiliations,
+        Affiliation.objects.filter(name__in=affiliations).values_list("name", flat=True),
+    )
+    plan.new_event_types = new_names(
+        event_types, EventType.objects.filter(name__in=event_types).values_list("name", flat=True)
+    )
+    missing_permissions = [
+        (label, set(names))
+        for label, names, permission in (
+            ("speaker", plan.new_speakers, "speakers.add_speaker"),
+            ("affiliation", plan.new_affiliations, "speakers.add_affiliation"),
+            ("event type", plan.new_event_types, "seminars.add_eventtype"),
+        )
+        if names and not user.has_perm(permission)
+    ]
+    for row in rows:
+        if row.row in speaker_problems:
+            refuse(row, speaker_problems[row.row])
+        named = {
+            "speaker": {cell.name for cell in row.speakers},
+            "affiliation": {cell.affiliation for cell in row.speakers},
+            "event type": set(row.event_types),
+        }
+        for label, names in missing_permissions:
+            for name in sorted(named[label] & names):
+                refuse(row, f"there is no {label} “{name}” (and you may not add one)")
+        if row.talk is not None:
+            row.action = row_action(row, row.talk, series_by_name.get(row.series))
+    plan.errors = sorted(
+        [*errors, *(RowError(number, m) for number, ms in problems.items() for m in ms)],
+        key=lambda error: error.row,
+    )
+    return plan
+
+
+# Writing
+
+
+@dataclass
+class ImportResult:
+    created: list[Talk]
+    updated: list[Talk]
+    unchanged: int
+
+
+@transaction.atomic
+def import_talks(text: str, user) -> ImportResult:
+    """Import the talks of CSV `text` for `user`, all in one transaction, creating the
+    missing series, speakers, affiliations and event types; raise InvalidImport (naming every
+    bad row) and import nothing if any row is bad.
+
+    Each talk is saved as the admin saves it (slug, series defaults, calendar sequence); the
+    content version is bumped once for the whole import.
+    """
+    plan = read_import(text, user)
+    if plan.errors:
+        raise InvalidImport(plan.errors)
+    result = ImportResult(created=[], updated=[], unchanged=plan.unchanged_count)
+    with one_bump():
+        affiliations = {
+            affiliation.name: affiliation
+            for affiliation in Affiliation.objects.filter(
+                name__in={cell.affiliation for row in plan.rows for cell in row.speakers}
+            )
+        }
+        for name in plan.new_affiliations:
+            affiliations[name] = Affiliation.objects.create(name=name)
+        speakers, _ = find_speakers(plan.rows)
+        new_speakers = {}
+        for row in plan.rows:
+            for cell in row.speakers:
+                if cell not in speakers and cell.name not in new_speakers:
+                    new_speakers[cell.name] = Speaker.objects.create(
+                        name=cell.name, affiliation=affiliations.get(cell.affiliation)
+                    )
+        event_types = {
+            event_type.name: event_type
+            for event_type in EventType.objects.filter(
+                name__in={name for row in plan.rows for name in row.event_types}
+            )
+        }
+        for name in plan.new_event_types:
+            event_types[name] = EventType.objects.create(name=name)
+        series_by_name = {
+            series.name: series
+            for series in Series.objects.filter(name__in={row.series for row in plan.rows})
+        }
+        for name in plan.new_series:
+            series_by_name[name] = Series.objects.create(name=name)
+            if not user.is_superuser:
+                series_by_name[name].organisers.add(user)
+        # Rows that name their slug go first, so that no slug made from a title takes it.
+        for row in sorted(plan.rows, key=lambda row: not row.slug):
+            if row.action == "unchanged":
+                continue
+            talk = row.talk or Talk(uid=row.uid or uuid.uuid4())
+            old_slug = talk.slug
+            talk.slug = row.slug or talk.slug
+            talk.title = row.title
+            talk.status = row.status
+            talk.series = series_by_name[row.series]
+            talk.start = row.start
+            talk.end = row.end  # None: the series' default length (save() fills it)
+            talk.location = row.location
+            talk.abstract = row.abstract
+            talk.save()
+            retire_slug(talk, old_slug)
+            talk.event_types.set([event_types[name] for name in row.event_types])
+            talk.talk_speakers.all().delete()
+            for order, cell in enumerate(row.speakers):
+                TalkSpeaker.objects.create(
+                    talk=talk,
+                    speaker=speakers.get(cell) or new_speakers[cell.name],
+                    affiliation=affiliations.get(cell.affiliation),
+                    order=order,
+                )
+            (result.updated if row.talk else result.created).append(talk)
+    return result
