@@ -160,6 +160,12 @@ class TalkQuerySet(models.QuerySet):
         """Return the talks that had not ended by `moment`: recent and upcoming ones."""
         return self.filter(end__gt=moment)
 
+    def next_end(self, now: datetime.datetime | None = None) -> datetime.datetime | None:
+        """Return the earliest end after `now`: the next moment a talk moves from upcoming
+        to past (None when none will)."""
+        ends = self.since(now or timezone.now()).order_by("end").values_list("end", flat=True)
+        return ends.first()
+
     def matching(
         self,
         series: Collection[Series] = (),
