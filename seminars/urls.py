@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
-from seminars import calendar_views, views
+from seminars import api, calendar_views, views
 from seminars.feeds import UpcomingTalksFeed
 from seminars.sitemaps import SITEMAPS
 
@@ -48,4 +48,12 @@ urlpatterns = [
         name="talk-calendar",
     ),
     path("subscribe/", calendar_views.SubscribeView.as_view(), name="subscribe"),
+    path("api/talks/", api.TalkListApiView.as_view(), name="api-talk-list"),
+    path("api/talks/<slug:slug>/", api.TalkDetailApiView.as_view(), name="api-talk-detail"),
+    path("api/series/", api.SeriesListApiView.as_view(), name="api-series-list"),
+    path(
+        "api/speakers/<slug:slug>/",
+        api.SpeakerDetailApiView.as_view(),
+        name="api-speaker-detail",
+    ),
 ]
