@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
-from seminars import api, calendar_views, views
+from seminars import api, calendar_views, embed_views, views
 from seminars.feeds import UpcomingTalksFeed
 from seminars.sitemaps import SITEMAPS
 
@@ -56,4 +56,7 @@ urlpatterns = [
         api.SpeakerDetailApiView.as_view(),
         name="api-speaker-detail",
     ),
+    path("embed/", embed_views.EmbedHelpView.as_view(), name="embed-help"),
+    path("embed/upcoming/", embed_views.EmbedTalksView.as_view(), name="embed-upcoming"),
+    path("embed/past/", embed_views.EmbedTalksView.as_view(when="past"), name="embed-past"),
 ]

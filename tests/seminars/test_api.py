@@ -585,7 +585,9 @@ def test_api_refuses_writes(client, demo):
     assert response["Allow"] == "GET, HEAD, OPTIONS"
 
 
-@pytest.mark.parametrize("url", ["/", "/subscribe/", f"/talks/{INFERENCE_SLUG}/", "/calendar.ics"])
+@pytest.mark.parametrize(
+    "url", ["/", "/embed/", "/embed/upcoming/", f"/talks/{INFERENCE_SLUG}/", "/calendar.ics"]
+)
 def test_html_pages_and_feeds_do_not_allow_other_origins(client, demo, url):
     response = client.get(url)
 
