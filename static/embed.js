@@ -56,39 +56,43 @@
     return names.slice(0, -1).join(", ") + " and " + names[names.length - 1];
   }
 
+  // One paragraph per talk, a line for each fact: spaced like the page's other paragraphs.
   function talkItem(talk) {
     var cancelled = talk.status === "cancelled";
     var item = element("li", "seminar-talk" + (cancelled ? " seminar-talk--cancelled" : ""));
-    var title = element("p", "seminar-talk__title");
+    var text = item.appendChild(element("p"));
+    var title = text.appendChild(element("span", "seminar-talk__title"));
     if (cancelled) {
       title.appendChild(element("strong", "seminar-talk__status", "Cancelled:"));
       title.appendChild(document.createTextNode(" "));
     }
-    var link = element("a", null, talk.title);
+    var link = title.appendChild(element("a", null, talk.title));
     link.href = talk.url;
-    title.appendChild(link);
-    item.appendChild(title);
 
     var time = element("time", null, when(talk));
     time.setAttribute("datetime", talk.start);
-    var whenLine = element("p", "seminar-talk__when");
+    var whenLine = line(text, "seminar-talk__when");
     // Struck through as well as labelled: the date alone must not read as an invitation.
     (cancelled ? whenLine.appendChild(element("s")) : whenLine).appendChild(time);
-    item.appendChild(whenLine);
 
     if (talk.speakers.length) {
-      item.appendChild(element("p", "seminar-talk__speakers", speakerNames(talk)));
+      line(text, "seminar-talk__speakers").textContent = speakerNames(talk);
     }
     if (talk.location) {
-      item.appendChild(element("p", "seminar-talk__where", talk.location));
+      line(text, "seminar-talk__where").textContent = talk.location;
     }
     return item;
+  }
+
+  function line(paragraph, className) {
+    paragraph.appendChild(element("br"));
+    return paragraph.appendChild(element("span", className));
   }
 
   function render(container, data) {
     var list;
     if (data.results.length) {
-      list = element("ol", "seminar-talks");
+      list = element("ul", "seminar-talks");
       data.results.forEach(function (talk) {
         list.appendChild(talkItem(talk));
       });
