@@ -1,8 +1,8 @@
 """The read-only JSON API (docs/api.md): talks, series and speakers, public data only.
 
 Each response's ETag comes from the site's content version (and, for lists of upcoming or
-past talks, from the next moment a talk ends), so a repeated request is answered 304 after two
-queries, before anything is looked up. Any site may read the API from a browser (CORS `*`).
+past talks, from the next moment a talk ends), so a repeated request is answered 304 after one
+or two queries, before anything is looked up. Any site may read the API from a browser (CORS `*`).
 """
 
 from django.conf import settings
@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.views.generic import View
 
-from seminars.calendars import UnknownFeedError, public_series, public_speakers, resolve_slugs
+from seminars.calendars import (
+    SHOWN_SLUG_LENGTH,
+    UnknownFeedError,
+    find_public_talk,
+    public_series,
+    public_speakers,
+    resolve_slugs,
+)
 from seminars.conditional import content_digest, strong_etag
 from seminars.models import ContentVersion, Talk
 from seminars.serialisers import series_data, speaker_data, talk_data
@@ -23,12 +30,10 @@ from seminars.talk_lists import (
     query_string,
     select_talks,
 )
-from speakers.services import find_renamed
 
 CACHE_MAX_AGE = 5 * 60
 # Raise when the JSON changes for the same data (a new field), so that ETags are renewed.
 API_FORMAT = "1"
-SHOWN_SLUG_LENGTH = 80
 
 
 class ApiError(Exception):
@@ -43,7 +48,9 @@ class ApiError(Exception):
         return json_response({"error": str(self), "parameter": self.parameter}, status=self.status)
 
 
-def json_response(data: dict, headers: dict[str, str] | None = None, status: int = 200):
+def json_response(
+    data: dict, headers: dict[str, str] | None = None, status: int = 200
+) -> JsonResponse:
     """Return `data` as UTF-8 JSON."""
     return JsonResponse(
         data, json_dumps_params={"ensure_ascii": False}, headers=headers, status=status
@@ -129,7 +136,7 @@ class ApiListView(ApiView):
     def resource_key(self) -> str:
         return self.request.path + query_string(self.query_pairs() + self.paging.pairs())
 
-    def get_items(self):
+    def get_queryset(self):
         raise NotImplementedError
 
     def item_data(self, item) -> dict:
@@ -140,7 +147,7 @@ class ApiListView(ApiView):
         return settings.SITE_URL + self.request.path + query_string(pairs)
 
     def get_data(self) -> dict:
-        paginator = Paginator(self.get_items(), self.paging.limit)
+        paginator = Paginator(self.get_queryset(), self.paging.limit)
         try:
             page = paginator.page(self.paging.page)
         except EmptyPage:
@@ -167,7 +174,7 @@ class TalkListApiView(ApiListView):
     def query_pairs(self) -> list[tuple[str, str]]:
         return self.query.pairs()
 
-    def get_items(self):
+    def get_queryset(self):
         try:
             return select_talks(self.query, timezone.now()).talks
         except UnknownFeedError as error:
@@ -180,7 +187,7 @@ class TalkListApiView(ApiListView):
 class SeriesListApiView(ApiListView):
     """/api/series/: the series with public talks, by name."""
 
-    def get_items(self):
+    def get_queryset(self):
         return public_series().order_by("name", "pk")
 
     def item_data(self, item) -> dict:
@@ -195,8 +202,7 @@ class TalkDetailApiView(ApiView):
 
     def get_data(self) -> dict:
         slug = self.kwargs["slug"]
-        talks = Talk.objects.public().with_speakers()
-        talk = talks.filter(slug=slug).first() or find_renamed(talks, slug)
+        talk = find_public_talk(slug)
         if talk is None:
             raise ApiError(404, "slug", f"There is no public talk “{slug[:SHOWN_SLUG_LENGTH]}”.")
         return talk_data(talk)

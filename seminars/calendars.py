@@ -188,10 +188,15 @@ def select_feed(query: FeedQuery, today: datetime.date | None) -> Feed:
     )
 
 
+def find_public_talk(slug: str) -> Talk | None:
+    """Return the public talk with `slug` (or an old slug of it), with its speakers."""
+    talks = Talk.objects.public().with_speakers()
+    return talks.filter(slug=slug).first() or find_renamed(talks, slug)
+
+
 def select_talk(slug: str) -> Feed:
     """Return the one-talk download of the public talk `slug`; raise UnknownFeedError."""
-    talks = Talk.objects.public().with_speakers()
-    talk = talks.filter(slug=slug).first() or find_renamed(talks, slug)
+    talk = find_public_talk(slug)
     if talk is None:
         raise UnknownFeedError(f"There is no public talk “{slug[:SHOWN_SLUG_LENGTH]}”.")
     return Feed(
