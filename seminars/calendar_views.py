@@ -6,7 +6,6 @@ after one query, without building the calendar.
 """
 
 import datetime
-import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,6 +25,7 @@ from seminars.calendars import (
     select_feed,
     select_talk,
 )
+from seminars.conditional import content_digest, strong_etag
 from seminars.models import ContentVersion
 
 CACHE_MAX_AGE = 15 * 60
@@ -104,7 +104,7 @@ class CalendarView(View):
         """Return the hash of everything the feed's bytes depend on."""
         parts = [
             FEED_FORMAT,
-            str(version.counter),
+            version.key,
             today.isoformat() if today else "",
             self.feed_key(),
             settings.SITE_URL,
@@ -113,7 +113,7 @@ class CalendarView(View):
             settings.TIME_ZONE,
             str(settings.FEED_PAST_MONTHS),
         ]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return content_digest(parts)
 
     def get(self, request, *args, **kwargs):
         version = ContentVersion.objects.current()
@@ -121,7 +121,7 @@ class CalendarView(View):
         digest = self.digest(version, today)
         modified = last_modified(version, today)
         response = CalendarResponse(
-            etag=f'"{digest[:40]}"', last_modified=modified, filename=self.filename()
+            etag=strong_etag(digest), last_modified=modified, filename=self.filename()
         )
         cache_key = f"calendar:{digest}"
         body = cache.get(cache_key)

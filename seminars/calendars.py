@@ -27,6 +27,11 @@ SHOWN_SLUG_LENGTH = 80
 class UnknownFeedError(Exception):
     """The feed names a series, tag, speaker or talk that the public cannot see."""
 
+    def __init__(self, message: str, parameter: str = ""):
+        super().__init__(message)
+        # The query parameter that named it ("series", "tag", "speaker"), for JSON errors.
+        self.parameter = parameter
+
 
 def normalise(values: Sequence[str]) -> tuple[str, ...]:
     """Return the non-empty values, stripped, sorted, without duplicates, at most MAX_VALUES."""
@@ -116,7 +121,9 @@ def resolve_slugs(queryset: models.QuerySet, slugs: Sequence[str], label: str) -
             renamed = find_renamed(queryset, slug)
             if renamed is None:
                 shown = slug[:SHOWN_SLUG_LENGTH]
-                raise UnknownFeedError(f"There is no {label} “{shown}” with public talks.")
+                raise UnknownFeedError(
+                    f"There is no {label} “{shown}” with public talks.", parameter=label
+                )
             found[slug] = renamed
     return sorted(set(found.values()), key=lambda obj: (obj.name, obj.pk))
 
@@ -154,12 +161,22 @@ def feed_description(
     return about or settings.SITE_TAGLINE
 
 
+def resolve_filters(
+    query: FeedQuery,
+) -> tuple[list[Series], list[EventType], list[Speaker]]:
+    """Return the public series, event types and speakers that `query` names;
+    raise UnknownFeedError naming the parameter ("series", "tag", "speaker")."""
+    return (
+        resolve_slugs(public_series(), query.series, "series"),
+        resolve_slugs(public_event_types(), query.tags, "tag"),
+        resolve_slugs(public_speakers(), query.speakers, "speaker"),
+    )
+
+
 def select_feed(query: FeedQuery, today: datetime.date | None) -> Feed:
     """Return the feed `query` asks for, as of `today` (None: no time window);
     raise UnknownFeedError."""
-    series = resolve_slugs(public_series(), query.series, "series")
-    event_types = resolve_slugs(public_event_types(), query.tags, "tag")
-    speakers = resolve_slugs(public_speakers(), query.speakers, "speaker")
+    series, event_types, speakers = resolve_filters(query)
     talks = Talk.objects.public().matching(series, event_types, speakers)
     if query.windowed and today is not None:
         talks = talks.since(window_start(today))
@@ -171,10 +188,15 @@ def select_feed(query: FeedQuery, today: datetime.date | None) -> Feed:
     )
 
 
+def find_public_talk(slug: str) -> Talk | None:
+    """Return the public talk with `slug` (or an old slug of it), with its speakers."""
+    talks = Talk.objects.public().with_speakers()
+    return talks.filter(slug=slug).first() or find_renamed(talks, slug)
+
+
 def select_talk(slug: str) -> Feed:
     """Return the one-talk download of the public talk `slug`; raise UnknownFeedError."""
-    talks = Talk.objects.public().with_speakers()
-    talk = talks.filter(slug=slug).first() or find_renamed(talks, slug)
+    talk = find_public_talk(slug)
     if talk is None:
         raise UnknownFeedError(f"There is no public talk “{slug[:SHOWN_SLUG_LENGTH]}”.")
     return Feed(

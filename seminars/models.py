@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import ExpressionWrapper, F, Prefetch, ProtectedError, Q, Value
-from django.db.models.functions import Greatest, Lower, Trim
+from django.db.models import ExpressionWrapper, F, Prefetch, ProtectedError, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
 
@@ -274,6 +274,12 @@ class TalkQuerySet(models.QuerySet):
         """Return the talks `user` may edit: those of the series they may edit."""
         return self.filter(series__in=Series.objects.editable_by(user))
 
+    def next_end(self, now: datetime.datetime | None = None) -> datetime.datetime | None:
+        """Return the earliest end after `now`: the next moment a talk moves from upcoming
+        to past (None when none will)."""
+        ends = self.since(now or timezone.now()).order_by("end").values_list("end", flat=True)
+        return ends.first()
+
     def matching(
         self,
         series: Collection[Series] = (),
@@ -502,11 +508,36 @@ CONTENT_VERSION_PK = 1
 
 class ContentVersionQuerySet(models.QuerySet):
     def current(self) -> "ContentVersion":
-        """Return the site's content version (the row is made if it is missing)."""
-        version, _ = self.get_or_create(
-            pk=CONTENT_VERSION_PK,
-            defaults={"changed_at": timezone.now().replace(microsecond=0)},
+        """Return the site's content version (the row is made if it is missing), with
+        `links_shown`: how many online links have become public by now, in the same query.
+
+        An online link that becomes public at its time changes what feeds and pages show
+        without any write, so responses key on that count as well as on the counter.
+        """
+        now = timezone.now()
+        shown = (
+            Talk.objects.public()
+            .filter(online_link_visibility=OnlineLinkVisibility.BEFORE_START)
+            .exclude(online_url="")
+            .filter(
+                start__lte=now + datetime.timedelta(minutes=settings.ONLINE_LINK_MINUTES_BEFORE)
+            )
+            .order_by()
+            .values("online_link_visibility")
+            .annotate(count=models.Count("pk"))
+            .values("count")
         )
+        version = (
+            self.annotate(links_shown=Coalesce(Subquery(shown), 0))
+            .filter(pk=CONTENT_VERSION_PK)
+            .first()
+        )
+        if version is None:
+            self.get_or_create(
+                pk=CONTENT_VERSION_PK,
+                defaults={"changed_at": now.replace(microsecond=0)},
+            )
+            return self.current()
         return version
 
     def bump(self) -> None:
@@ -552,6 +583,12 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"Content version {self.counter} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+    @property
+    def key(self) -> str:
+        """Return what identifies the public content now: the counter, and how many online
+        links have become public (see ContentVersionQuerySet.current())."""
+        return f"{self.counter}.{getattr(self, 'links_shown', 0)}"
 
 
 class AnnouncementQuerySet(models.QuerySet):

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
-from seminars import announcement_views, calendar_views, views
+from seminars import announcement_views, api, calendar_views, embed_views, views
 from seminars.feeds import UpcomingTalksFeed
 from seminars.sitemaps import SITEMAPS
 
@@ -53,4 +53,15 @@ urlpatterns = [
         announcement_views.SeriesAnnouncementView.as_view(),
         name="series-announcement",
     ),
+    path("api/talks/", api.TalkListApiView.as_view(), name="api-talk-list"),
+    path("api/talks/<slug:slug>/", api.TalkDetailApiView.as_view(), name="api-talk-detail"),
+    path("api/series/", api.SeriesListApiView.as_view(), name="api-series-list"),
+    path(
+        "api/speakers/<slug:slug>/",
+        api.SpeakerDetailApiView.as_view(),
+        name="api-speaker-detail",
+    ),
+    path("embed/", embed_views.EmbedHelpView.as_view(), name="embed-help"),
+    path("embed/upcoming/", embed_views.EmbedTalksView.as_view(), name="embed-upcoming"),
+    path("embed/past/", embed_views.EmbedTalksView.as_view(when="past"), name="embed-past"),
 ]

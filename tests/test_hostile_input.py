@@ -103,8 +103,9 @@ def test_every_public_route_answers_its_valid_form(client, demo, route):
         },
         "year": "2026",
     }
-    first = route.strip("/").split("/")[0]
-    url = route.replace("{slug}", valid["slug"].get(first, "x")).replace("{year}", valid["year"])
+    segments = route.strip("/").split("/")
+    kind = segments[segments.index("{slug}") - 1] if "{slug}" in segments else ""
+    url = route.replace("{slug}", valid["slug"].get(kind, "x")).replace("{year}", valid["year"])
     if "{path}" in url:
         pytest.skip("media files are tested in tests/config/test_deploy.py")
     response = client.get(url)

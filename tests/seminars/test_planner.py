@@ -346,3 +346,14 @@ def test_organiser_plans_and_reviews_only_their_own_series(client):
             client.get(reverse(f"admin:seminars_series_{view}", args=[theirs.pk])).status_code
             == 404
         )
+
+
+def test_feed_cache_and_etag_follow_the_moment_an_online_link_appears(client, now):
+    TalkFactory(start=utc(2026, 12, 8, 17), online_url="https://meet.example.org/firefly")
+    before = client.get("/calendar.ics")
+    assert b"meet.example.org" not in before.content
+    assert client.get("/calendar.ics", HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+    with time_machine.travel(utc(2026, 12, 8, 16, 45), tick=False):
+        after = client.get("/calendar.ics", HTTP_IF_NONE_MATCH=before["ETag"])
+        assert after.status_code == 200
+        assert b"meet.example.org/firefly" in after.content.replace(b"\r\n ", b"")
