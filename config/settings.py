@@ -179,6 +179,10 @@ SESSION_COOKIE_HTTPONLY = True
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Every request then comes from the proxy's address: take the client's from the one
+    # proxy's X-Forwarded-For, or failed logins from anyone would lock a username for all.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a commitment to browsers' preload lists that only the site's owner can

@@ -31,6 +31,12 @@ from speakers.admin import SluggedAdmin
 AGENDA_WEEKS = 16
 
 
+def _talk_nameable_by(user):
+    """Return a test: may `user` see that talk's title (public, or of a series they edit)?"""
+    editable = set(Series.objects.editable_by(user).values_list("pk", flat=True))
+    return lambda talk: talk.is_public or talk.series_id in editable
+
+
 @admin.register(Series)
 class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin):
     list_display = (
@@ -70,6 +76,11 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
             reverse("admin:seminars_series_plan", args=[series.pk]),
             reverse("admin:seminars_series_agenda", args=[series.pk]),
         )
+
+    @staticmethod
+    def _nameable_talk(request):
+        """Return a test: may this user see the title of that (clashing) talk?"""
+        return _talk_nameable_by(request.user)
 
     def _series_or_404(self, request, object_id) -> Series:
         series = self.get_object(request, object_id)
@@ -125,6 +136,7 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
         end = start + datetime.timedelta(weeks=weeks)
         in_range = Talk.objects.filter(start__lt=end, end__gt=start).select_related("series")
         clashes = in_range.clash_map()
+        nameable = self._nameable_talk(request)
         talks = [talk for talk in in_range if talk.series_id == series.pk]
         rows = []
         for week in range(weeks):
@@ -136,7 +148,10 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
             rows.append(
                 {
                     "monday": week_start,
-                    "talks": [(talk, clashes.get(talk.pk, [])) for talk in week_talks],
+                    "talks": [
+                        (talk, [(o, nameable(o)) for o in clashes.get(talk.pk, [])])
+                        for talk in week_talks
+                    ],
                 }
             )
         context = {
@@ -366,21 +381,29 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
         super().save_model(request, obj, form, change)
         if obj.is_cancelled or obj.is_placeholder:
             return
+        nameable = _talk_nameable_by(request.user)
         for other in Talk.objects.clashing_with(obj):
-            self.message_user(
-                request,
-                format_html(
+            when = other.local_start.strftime("%a %-d %b %Y, %H:%M %Z")
+            if nameable(other):
+                message = format_html(
                     "“{}” overlaps “{}” ({}) in {}. It is saved; change the room or the time "
                     'if that is a mistake. <a href="{}">Open “{}”</a>',
                     obj,
                     other,
-                    other.local_start.strftime("%a %-d %b %Y, %H:%M %Z"),
+                    when,
                     other.location,
                     reverse("admin:seminars_talk_change", args=[other.pk]),
                     other,
-                ),
-                messages.WARNING,
-            )
+                )
+            else:
+                message = format_html(
+                    "“{}” overlaps a talk of another series ({}) in {}. It is saved; change "
+                    "the room or the time if that is a mistake.",
+                    obj,
+                    when,
+                    other.location,
+                )
+            self.message_user(request, message, messages.WARNING)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -10,7 +10,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,6 +25,7 @@ from seminars.announcing import (
     send_announcement,
 )
 from seminars.csv_io import MAX_IMPORT_BYTES, InvalidImport, import_talks, read_import, talks_csv
+from seminars.forms import validate_plausible_day
 from seminars.models import Announcement, Series, Talk
 
 
@@ -111,8 +112,10 @@ class SeriesToolsAdminMixin:
         if not self.has_view_permission(request, series):
             raise PermissionDenied
         try:
-            week_start = monday_of(datetime.date.fromisoformat(request.GET.get("week", "")))
-        except ValueError:
+            asked = datetime.date.fromisoformat(request.GET.get("week", ""))
+            validate_plausible_day(asked)
+            week_start = monday_of(asked)
+        except (ValueError, ValidationError):
             week_start = coming_week(series, timezone.now())
         target = Target.of_week(series, week_start)
         may_send = self.has_change_permission(request, series)
@@ -146,7 +149,7 @@ class CsvUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(
-                f"The file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB: split it."
+                f"The file is larger than {MAX_IMPORT_BYTES / 1_000_000:g} MB: split it."
             )
         try:
             return upload.read().decode("utf-8-sig")
@@ -230,7 +233,7 @@ class TalkToolsAdminMixin:
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Import talks from CSV",
-            "max_megabytes": MAX_IMPORT_BYTES // 1_000_000,
+            "max_megabytes": f"{MAX_IMPORT_BYTES / 1_000_000:g}",
         }
         upload = CsvUploadForm()
         if request.method == "POST" and "confirm" in request.POST:

@@ -74,7 +74,7 @@ def last_modified(version: ContentVersion, today: datetime.date | None) -> datet
     it a second on). It is not capped at now as RFC 9110 §8.8.2.1 asks: a value that goes
     backwards freezes Apple Calendar, which revalidates by date only.
     """
-    moment = version.changed_at
+    moment = version.modified_at
     if today is not None:
         midnight = datetime.datetime.combine(
             today, datetime.time.min, timezone.get_current_timezone()

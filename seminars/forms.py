@@ -12,13 +12,31 @@ WEEKDAYS = [
     (6, "Sunday"),
 ]
 LONGEST_TERM = datetime.timedelta(days=2 * 366)
+# Dates far outside any seminar's life would only overflow date arithmetic.
+EARLIEST_DAY = datetime.date(1900, 1, 1)
+LATEST_DAY = datetime.date(2100, 12, 31)
+
+
+def validate_plausible_day(day: datetime.date) -> None:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise forms.ValidationError(
+            "Choose a date between %(earliest)s and %(latest)s.",
+            params={"earliest": EARLIEST_DAY.isoformat(), "latest": LATEST_DAY.isoformat()},
+            code="implausible_date",
+        )
 
 
 class PlanTermForm(forms.Form):
     """What the term planner asks: which weekday and time, from when to when, how often."""
 
-    first_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    last_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    first_day = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plausible_day],
+    )
+    last_day = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plausible_day],
+    )
     weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int)
     start_time = forms.TimeField(
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -38,13 +56,14 @@ class PlanTermForm(forms.Form):
         dates = set()
         for word in self.cleaned_data["skip_dates"].replace(",", " ").split():
             try:
-                dates.add(datetime.date.fromisoformat(word))
+                day = datetime.date.fromisoformat(word)
             except ValueError as error:
                 raise forms.ValidationError(
                     "“%(word)s” is not a date like 2027-01-19.",
                     params={"word": word[:40]},
                     code="bad_date",
                 ) from error
+            dates.add(day)
         return dates
 
     def clean(self):
@@ -61,5 +80,5 @@ class PlanTermForm(forms.Form):
 class AgendaForm(forms.Form):
     """The weeks the agenda shows."""
 
-    first_day = forms.DateField(required=False)
+    first_day = forms.DateField(required=False, validators=[validate_plausible_day])
     weeks = forms.IntegerField(required=False, min_value=1, max_value=104)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import ExpressionWrapper, F, Prefetch, ProtectedError, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, Lower, Trim
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -182,6 +182,11 @@ class EventType(SluggedModel):
 SPEAKERS_IN_ORDER = "talk_speakers"
 
 
+def room_key(location: str) -> str:
+    """Return a room name as clash checks compare it: trimmed, spaces folded, case-folded."""
+    return " ".join(location.split()).casefold()
+
+
 class OnlineLinkVisibility(models.TextChoices):
     PUBLIC = "public", "Everyone, always"
     BEFORE_START = "before_start", "Everyone, from shortly before the start"
@@ -223,38 +228,35 @@ class TalkQuerySet(models.QuerySet):
         """Return the talks that had not ended by `moment`: recent and upcoming ones."""
         return self.filter(end__gt=moment)
 
-    def clashing_with(self, talk: "Talk") -> "TalkQuerySet":
-        """Return the other talks in `talk`'s room at an overlapping time.
-
-        Rooms are compared trimmed and case-insensitively; a blank room never clashes, nor
-        do cancelled talks and placeholders (a slot kept free, not a booking).
-        """
-        room = talk.location.strip().lower()
-        if not room or talk.start is None or talk.end is None:
-            return self.none()
-        return (
+    def clashing_with(self, talk: "Talk") -> list["Talk"]:
+        """Return the other talks in `talk`'s room at an overlapping time (see clash_map)."""
+        if not room_key(talk.location) or talk.start is None or talk.end is None:
+            return []
+        overlapping = (
             self.exclude(pk=talk.pk)
-            .exclude(status=Talk.Status.CANCELLED)
-            .exclude(is_placeholder=True)
-            .annotate(room=Lower(Trim("location")))
-            .filter(room=room, start__lt=talk.end, end__gt=talk.start)
+            .filter(start__lt=talk.end, end__gt=talk.start)
             .select_related("series")
             .order_by("start", "pk")
         )
+        return [
+            other
+            for other in overlapping.exclude(status=Talk.Status.CANCELLED).exclude(
+                is_placeholder=True
+            )
+            if room_key(other.location) == room_key(talk.location)
+        ]
 
     def clash_map(self) -> dict[int, list["Talk"]]:
         """Return, for each talk of this queryset that clashes, the talks it clashes with.
 
-        The same rule as clashing_with(), worked out in one query for a whole agenda.
+        A clash is two talks in the same room (compared by room_key) at overlapping times;
+        a blank room never clashes, nor do cancelled talks and placeholders (a slot kept
+        free, not a booking).
         """
-        talks = [
-            talk
-            for talk in self.exclude(status=Talk.Status.CANCELLED).exclude(is_placeholder=True)
-            if talk.location.strip()
-        ]
         by_room: dict[str, list[Talk]] = {}
-        for talk in talks:
-            by_room.setdefault(talk.location.strip().lower(), []).append(talk)
+        for talk in self.exclude(status=Talk.Status.CANCELLED).exclude(is_placeholder=True):
+            if room_key(talk.location):
+                by_room.setdefault(room_key(talk.location), []).append(talk)
         clashes: dict[int, list[Talk]] = {}
         for same_room in by_room.values():
             same_room.sort(key=lambda talk: talk.start)
@@ -273,6 +275,16 @@ class TalkQuerySet(models.QuerySet):
     def editable_by(self, user) -> "TalkQuerySet":
         """Return the talks `user` may edit: those of the series they may edit."""
         return self.filter(series__in=Series.objects.editable_by(user))
+
+    def visible_to(self, user) -> "TalkQuerySet":
+        """Return the talks `user` may open: the public ones, and, for staff, the drafts of
+        the series they may edit (the admin's preview)."""
+        if not user.is_staff:
+            return self.public()
+        return self.filter(
+            Q(status__in=Talk.PUBLIC_STATUSES)
+            | Q(series__in=Series.objects.editable_by(user).values("pk"))
+        )
 
     def next_end(self, now: datetime.datetime | None = None) -> datetime.datetime | None:
         """Return the earliest end after `now`: the next moment a talk moves from upcoming
@@ -524,11 +536,16 @@ class ContentVersionQuerySet(models.QuerySet):
             )
             .order_by()
             .values("online_link_visibility")
-            .annotate(count=models.Count("pk"))
-            .values("count")
         )
         version = (
-            self.annotate(links_shown=Coalesce(Subquery(shown), 0))
+            self.annotate(
+                links_shown=Coalesce(
+                    Subquery(shown.annotate(count=models.Count("pk")).values("count")), 0
+                ),
+                last_link_start=Subquery(
+                    shown.annotate(latest=models.Max("start")).values("latest")
+                ),
+            )
             .filter(pk=CONTENT_VERSION_PK)
             .first()
         )
@@ -539,6 +556,14 @@ class ContentVersionQuerySet(models.QuerySet):
             )
             return self.current()
         return version
+
+    def move_past(self, other: "ContentVersion") -> None:
+        """Make the version newer than both its stored value and `other` (after a restore)."""
+        self.current()
+        self.filter(pk=CONTENT_VERSION_PK, counter__lt=other.counter).update(
+            counter=other.counter, changed_at=other.changed_at
+        )
+        self.bump()
 
     def bump(self) -> None:
         """Record that public content changed: count up and move changed_at forward.
@@ -583,6 +608,16 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"Content version {self.counter} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+    @property
+    def modified_at(self) -> datetime.datetime:
+        """Return when the public content last changed: the last write, or the moment the
+        latest online link became public, whichever is later (for Last-Modified)."""
+        last_link_start = getattr(self, "last_link_start", None)
+        if last_link_start is None:
+            return self.changed_at
+        shown_at = last_link_start - datetime.timedelta(minutes=settings.ONLINE_LINK_MINUTES_BEFORE)
+        return max(self.changed_at, shown_at.replace(microsecond=0))
 
     @property
     def key(self) -> str:

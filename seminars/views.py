@@ -55,9 +55,8 @@ class NextTalkView(PublicTalksMixin, TemplateView):
 
 class TalkDetailView(RenamedSlugRedirectMixin, DetailView):
     def get_queryset(self):
-        talks = Talk.objects.with_speakers()
-        # Staff preview drafts from the admin's "view on site"; the public never sees them.
-        return talks if self.request.user.is_staff else talks.public()
+        # Staff preview drafts of their series from the admin's "view on site".
+        return Talk.objects.visible_to(self.request.user).with_speakers()
 
     def get_context_data(self, **kwargs):
         talk = self.object

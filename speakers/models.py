@@ -13,7 +13,12 @@ validate_photo_size = photos.validate_photo_size
 
 class RetiredSlugQuerySet(models.QuerySet):
     def for_model(self, model: type[models.Model]) -> "RetiredSlugQuerySet":
-        return self.filter(content_type=ContentType.objects.get_for_model(model))
+        # By natural key rather than ContentType's per-process id cache, which a restore
+        # (content types made anew, under other ids) would leave stale in running servers.
+        return self.filter(
+            content_type__app_label=model._meta.app_label,
+            content_type__model=model._meta.model_name,
+        )
 
 
 class RetiredSlug(models.Model):

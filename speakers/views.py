@@ -69,7 +69,10 @@ class AffiliationDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, Detail
         return Affiliation.objects.with_public_talks()
 
     def talks_of_object(self):
-        return talk_model().objects.public().filter(talk_speakers__affiliation=self.object)
+        talks = talk_model().objects.public()
+        return talks.filter(
+            pk__in=talks.filter(talk_speakers__affiliation=self.object).values("pk")
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 
 from seminars.services import load_demo
@@ -19,6 +20,9 @@ DEMO_FILE = Path(__file__).resolve().parent.parent / "seminars" / "demo" / "syst
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
+    # A transactional test that restores a backup makes content types anew, under other
+    # ids; the per-process ContentType cache must not carry them into the next test.
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

@@ -88,3 +88,16 @@ def test_restore_refuses_a_database_that_holds_talks(demo, tmp_path):
 def test_restore_refuses_a_folder_that_is_not_a_backup(db, tmp_path):
     with pytest.raises(CommandError, match="is not a backup"):
         call_command("restore", str(tmp_path))
+
+
+def test_restore_moves_the_content_version_past_the_one_before(demo, tmp_path):
+    from seminars.models import ContentVersion
+
+    call_command("backup", str(tmp_path / "backup"))
+    for _ in range(5):
+        ContentVersion.objects.bump()
+    before = ContentVersion.objects.current()
+    call_command("restore", str(tmp_path / "backup"), "--force")
+    after = ContentVersion.objects.current()
+    assert after.counter == before.counter + 1
+    assert after.changed_at > before.changed_at

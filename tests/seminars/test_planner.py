@@ -166,9 +166,11 @@ def test_agenda_shows_weeks_talks_and_clashes(staff_client, now):
     )
     rows = response.context["rows"]
     assert [row["monday"].isoformat() for row in rows] == ["2026-12-07", "2026-12-14", "2026-12-21"]
-    assert [
-        [(talk.title, [c.title for c in clashes]) for talk, clashes in row["talks"]] for row in rows
-    ] == [
+    shown = [
+        [(talk.title, [other.title for other, _ in clashes]) for talk, clashes in row["talks"]]
+        for row in rows
+    ]
+    assert shown == [
         [("Firefly", ["Lambda"])],
         [("Open slot", [])],
         [],
@@ -357,3 +359,41 @@ def test_feed_cache_and_etag_follow_the_moment_an_online_link_appears(client, no
         after = client.get("/calendar.ics", HTTP_IF_NONE_MATCH=before["ETag"])
         assert after.status_code == 200
         assert b"meet.example.org/firefly" in after.content.replace(b"\r\n ", b"")
+
+
+def test_feed_last_modified_moves_when_an_online_link_appears(client, now):
+    TalkFactory(start=utc(2026, 12, 8, 17), online_url="https://meet.example.org/firefly")
+    before = client.get("/calendar.ics")
+    with time_machine.travel(utc(2026, 12, 8, 16, 50), tick=False):
+        after = client.get("/calendar.ics", HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+        assert after.status_code == 200
+        assert after["Last-Modified"] == "Tue, 08 Dec 2026 16:45:00 GMT"
+
+
+@pytest.mark.parametrize("day", ["9999-12-30", "0001-01-01", "1899-12-31"])
+def test_agenda_and_planner_refuse_far_off_dates_without_a_server_error(staff_client, day):
+    series = SeriesFactory(name="Systems Seminar")
+    agenda = staff_client.get(
+        reverse("admin:seminars_series_agenda", args=[series.pk]), {"first_day": day}
+    )
+    assert (agenda.status_code, len(agenda.context["rows"])) == (200, 16)
+    plan = staff_client.post(
+        reverse("admin:seminars_series_plan", args=[series.pk]),
+        {
+            "first_day": day,
+            "last_day": day,
+            "weekday": "1",
+            "start_time": "12:00",
+            "every_weeks": "1",
+            "preview": "1",
+        },
+    )
+    assert plan.status_code == 200
+    assert (
+        "Choose a date between 1900-01-01 and 2100-12-31."
+        in plan.context["form"].errors["first_day"]
+    )
+    announcement = staff_client.get(
+        reverse("admin:seminars_series_announcement", args=[series.pk]), {"week": day}
+    )
+    assert announcement.status_code == 200

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from seminars.models import EventType, Talk
+from seminars.models import EventType, Series, Talk
 from tests.factories import AffiliationFactory, SeriesFactory, SpeakerFactory, TalkFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,8 @@ def draft(demo):
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(get_user_model().objects.create(username="staff", is_staff=True))
+    user = get_user_model().objects.create(username="staff", is_staff=True, is_superuser=True)
+    client.force_login(user)
     return client
 
 
@@ -225,6 +226,15 @@ def test_talk_page_of_a_draft_is_a_private_preview_for_staff(staff_client, draft
     assert response["X-Robots-Tag"] == "noindex"
 
 
+def test_talk_page_of_a_draft_is_404_for_an_organiser_of_another_series(client, draft):
+    organiser = get_user_model().objects.create(username="ana", is_staff=True)
+    Series.objects.get(slug="systems-seminar").organisers.add(organiser)
+    client.force_login(organiser)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    draft.series.organisers.add(organiser)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
 def test_talk_page_unknown_slug_is_404(client, demo):
     assert client.get("/talks/no-such-talk/").status_code == 404
 
@@ -266,6 +276,8 @@ def test_archive_year(client, demo):
         "/archive/1999/",
         "/archive/0000/",
         "/archive/99999/",
+        "/archive/9999/",
+        "/archive/1899/",
         "/series/systems-seminar/?page=x",
         "/speakers/william-nixon/?page=5",
         "/search/?q=LLM&page=zz",

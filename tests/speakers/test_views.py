@@ -116,3 +116,12 @@ def test_affiliation_page_without_public_talks_is_404(client, demo):
     TalkFactory(status=Talk.Status.DRAFT, speakers=[SpeakerFactory(affiliation=lab)])
     assert client.get(lab.get_absolute_url()).status_code == 404
     assert client.get("/affiliations/nowhere/").status_code == 404
+
+
+def test_affiliation_page_lists_a_talk_with_two_of_its_speakers_once(client, demo):
+    harvard = Speaker.objects.get(name="Binxu Wang").affiliation
+    talk = Talk.objects.get(title="Collapsing Towers of Interpreters for Security")
+    talk.talk_speakers.create(speaker=Speaker.objects.get(name="Binxu Wang"), order=1)
+    response = client.get(harvard.get_absolute_url())
+    upcoming = [t.title for t in response.context["upcoming_talks"]]
+    assert upcoming.count("Collapsing Towers of Interpreters for Security") == 1

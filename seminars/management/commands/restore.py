@@ -2,13 +2,13 @@ import tarfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from seminars.management.commands.backup import DATA_FILE, MEDIA_FILE
-from seminars.models import Talk
-from seminars.signals import bump_content_version
+from seminars.models import ContentVersion, Talk
 from speakers.models import Speaker
 
 
@@ -36,10 +36,14 @@ class Command(BaseCommand):
                 "database, or use --force to replace them."
             )
         with transaction.atomic():
+            before = ContentVersion.objects.current()
             # The backup holds every row, the defaults that migrations made included.
             call_command("flush", interactive=False, verbosity=0)
             call_command("loaddata", str(source / DATA_FILE), verbosity=0)
-            bump_content_version()
+            ContentType.objects.clear_cache()  # flush made them anew, under other ids
+            # The backup's version may be older than this site's: move past both, so that
+            # nothing cached (or held by a client) under a version used before matches.
+            ContentVersion.objects.move_past(before)
         media_archive = source / MEDIA_FILE
         if media_archive.is_file():
             Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
