@@ -7,7 +7,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from seminars.announcements import coming_week, week_announcement
 from seminars.announcing import week_talks
-from seminars.models import Series, Talk
+from seminars.models import Series
 
 
 class SeriesAnnouncementView(SingleObjectMixin, View):
@@ -17,7 +17,7 @@ class SeriesAnnouncementView(SingleObjectMixin, View):
     http_method_names = ["get", "head", "options"]
 
     def get_queryset(self):
-        return Series.objects.filter(pk__in=Talk.objects.public().values("series"))
+        return Series.objects.with_public_talks()
 
     def get(self, request, *args, **kwargs):
         series = self.get_object()

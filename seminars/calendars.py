@@ -96,11 +96,11 @@ def window_start(today: datetime.date) -> datetime.datetime:
 
 
 def public_series() -> models.QuerySet:
-    return Series.objects.filter(pk__in=Talk.objects.public().values("series"))
+    return Series.objects.with_public_talks()
 
 
 def public_event_types() -> models.QuerySet:
-    return EventType.objects.filter(pk__in=Talk.objects.public().values("event_types"))
+    return EventType.objects.with_public_talks()
 
 
 def public_speakers() -> models.QuerySet:

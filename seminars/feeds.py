@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
 from config.site import absolute_url
+from seminars.ical import CANCELLED_PREFIX
 from seminars.models import Talk
 from seminars.templatetags.talks import when
 from speakers.text import markdown_to_text
@@ -34,7 +35,7 @@ class UpcomingTalksFeed(Feed):
     def item_title(self, talk):
         speakers = ", ".join(link.speaker.name for link in talk.speaker_links())
         title = f"{talk.title} ({speakers})" if speakers else talk.title
-        return f"Cancelled: {title}" if talk.is_cancelled else title
+        return f"{CANCELLED_PREFIX}{title}" if talk.is_cancelled else title
 
     def item_description(self, talk):
         lines = [when(talk)]

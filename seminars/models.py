@@ -41,6 +41,10 @@ MAX_ANNOUNCE_DAYS_BEFORE = 28
 
 
 class SeriesQuerySet(models.QuerySet):
+    def with_public_talks(self) -> "SeriesQuerySet":
+        """Return the series with at least one talk the public may see."""
+        return self.filter(pk__in=Talk.objects.public().values("series"))
+
     def editable_by(self, user) -> "SeriesQuerySet":
         """Return the series `user` may edit: every one for an active superuser, else those
         they organise."""
@@ -150,6 +154,12 @@ class Series(SluggedModel):
         return datetime.datetime.combine(candidate, self.default_start_time, zone)
 
 
+class EventTypeQuerySet(models.QuerySet):
+    def with_public_talks(self) -> "EventTypeQuerySet":
+        """Return the event types of at least one talk the public may see."""
+        return self.filter(pk__in=Talk.objects.public().values("event_types"))
+
+
 class EventType(SluggedModel):
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
@@ -159,6 +169,8 @@ class EventType(SluggedModel):
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour such as #1f6feb.")],
         help_text="Optional badge colour, e.g. #1f6feb.",
     )
+
+    objects = EventTypeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

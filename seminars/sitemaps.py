@@ -27,14 +27,12 @@ class TalkSitemap(SiteURLSitemap):
 
 class SeriesSitemap(SiteURLSitemap):
     def items(self):
-        return Series.objects.filter(pk__in=Talk.objects.public().values("series")).order_by("slug")
+        return Series.objects.with_public_talks().order_by("slug")
 
 
 class EventTypeSitemap(SiteURLSitemap):
     def items(self):
-        return EventType.objects.filter(
-            pk__in=Talk.objects.public().values("event_types")
-        ).order_by("slug")
+        return EventType.objects.with_public_talks().order_by("slug")
 
 
 SITEMAPS = {

@@ -107,29 +107,29 @@ class SeriesListView(ListView):
     template_name = "seminars/series_list.html"
 
     def get_queryset(self):
-        public = Q(talks__status__in=Talk.PUBLIC_STATUSES)
+        public = Q(talks__in=Talk.objects.public())
         return (
-            Series.objects.annotate(
+            Series.objects.with_public_talks()
+            .annotate(
                 public_talk_count=Count("talks", filter=public),
                 upcoming_talk_count=Count(
                     "talks", filter=public & Q(talks__end__gt=timezone.now())
                 ),
             )
-            .filter(public_talk_count__gt=0)
             .order_by("name")
         )
 
 
 class SeriesDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, DetailView):
     def get_queryset(self):
-        return Series.objects.filter(pk__in=Talk.objects.public().values("series"))
+        return Series.objects.with_public_talks()
 
 
 class EventTypeDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, DetailView):
     template_name = "seminars/eventtype_detail.html"
 
     def get_queryset(self):
-        return EventType.objects.filter(pk__in=Talk.objects.public().values("event_types"))
+        return EventType.objects.with_public_talks()
 
 
 class SearchView(PublicTalksMixin, TemplateView):

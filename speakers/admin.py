@@ -85,11 +85,15 @@ class SpeakerAdmin(SluggedAdmin):
     def talk_list(self, speaker):
         if speaker.pk is None:
             return "Talks appear here once the speaker is saved and added to a talk."
-        talks = speaker.talks.select_related("series").order_by("-start")
+        # Speakers are shared between series: name only the public talks here, so that an
+        # organiser never reads the title of another series' draft.
+        talks = speaker.talks.public().select_related("series").order_by("-start")
+        drafts = speaker.talks.exclude(pk__in=talks.values("pk")).count()
+        drafts_note = f"Also in {drafts} draft(s), listed under Talks." if drafts else ""
         if not talks:
-            return "No talks yet."
+            return drafts_note or "No talks yet."
         return format_html(
-            "<ul>{}</ul>",
+            "<ul>{}</ul>{}",
             format_html_join(
                 "",
                 '<li><a href="{}">{}</a> — {} ({})</li>',
@@ -103,4 +107,5 @@ class SpeakerAdmin(SluggedAdmin):
                     for talk in talks
                 ),
             ),
+            drafts_note,
         )
