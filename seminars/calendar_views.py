@@ -21,6 +21,7 @@ from seminars.calendars import (
     Feed,
     FeedQuery,
     UnknownFeedError,
+    event_data,
     public_event_types,
     public_series,
     select_feed,
@@ -30,6 +31,9 @@ from seminars.models import ContentVersion
 
 CACHE_MAX_AGE = 15 * 60
 BODY_CACHE_SECONDS = 24 * 60 * 60
+# An event's bytes are cached under a digest of everything they show, so they never go
+# stale; they are kept while feeds keep using them, and a month after that.
+EVENT_CACHE_SECONDS = 30 * 24 * 60 * 60
 # Raise when the bytes of a calendar change for the same data (a new property, another
 # layout), so that cached bodies and subscribers' ETags are renewed.
 FEED_FORMAT = "1"
@@ -55,15 +59,30 @@ class CalendarResponse(HttpResponse):
             self["Content-Disposition"] = f'attachment; filename="{filename}"'
 
 
+def serialised_events(events: list[ical.EventData]) -> list[bytes]:
+    """Return the bytes of each of `events`, from the cache when another build made them."""
+    keys = [event.key() for event in events]
+    cached = cache.get_many(keys)
+    made = {
+        key: ical.event_bytes(event)
+        for key, event in zip(keys, events, strict=True)
+        if key not in cached
+    }
+    if made:
+        cache.set_many(made, EVENT_CACHE_SECONDS)
+    return [cached.get(key) or made[key] for key in keys]
+
+
 def build_calendar(feed: Feed) -> bytes:
     """Return the bytes of `feed`'s calendar."""
-    calendar = ical.talks_calendar(
-        list(feed.talks),
+    events = event_data(feed.talks)
+    return ical.calendar_bytes(
+        events,
+        serialised_events(events),
         name=feed.name,
         description=feed.description,
         timezone_name=feed.timezone_name,
     )
-    return ical.calendar_bytes(calendar)
 
 
 def last_modified(version: ContentVersion, today: datetime.date | None) -> datetime.datetime:
@@ -104,6 +123,7 @@ class CalendarView(View):
         """Return the hash of everything the feed's bytes depend on."""
         parts = [
             FEED_FORMAT,
+            ical.CODE_VERSION,
             str(version.counter),
             today.isoformat() if today else "",
             self.feed_key(),

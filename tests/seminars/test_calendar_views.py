@@ -10,6 +10,7 @@ import time_machine
 from django.core.cache import cache
 from django.utils.http import http_date, parse_http_date
 
+from seminars.calendars import event_data
 from seminars.models import ContentVersion, EventType, Series, Talk, TalkSpeaker
 from seminars.services import cancel_talk, load_demo, publish_talk
 from seminars.signals import bump_content_version
@@ -821,3 +822,50 @@ def test_calendar_feed_follows_a_cancel_and_a_move_made_in_the_admin(client, adm
         len(parsed["ical"].events),
         len(parsed["vobject"].vevent_list),
     ] == [10, 10, 10]
+
+
+def event_keys() -> dict[str, str]:
+    return {event.title: event.key() for event in event_data(Talk.objects.public())}
+
+
+def test_calendar_feed_rebuild_takes_unchanged_events_from_the_cache(client, world):
+    client.get("/calendar.ics")
+    cache.set(event_keys()["Upcoming"], b"X-REUSED:yes\r\n")
+
+    bump_content_version()  # the body must be built again
+    body = client.get("/calendar.ics").content
+
+    assert body.count(b"BEGIN:VEVENT") == 4
+    assert b"X-REUSED:yes\r\n" in body
+
+
+def test_calendar_feed_event_changes_with_a_renamed_speaker_though_its_row_does_not(client, world):
+    client.get("/calendar.ics")
+    before = event_keys()
+    william = Speaker.objects.get(slug="william-nixon")
+
+    william.name = "William N. Nixon"
+    william.save()
+    body = client.get("/calendar.ics").content
+
+    after = event_keys()
+    assert sorted(title for title in after if after[title] != before[title]) == [
+        "Old",
+        "Recent",
+        "Zürich pair",
+    ]
+    assert (body.count(b"William N. Nixon"), body.count(b"William Nixon")) == (2, 0)
+
+
+def test_calendar_feed_follows_a_bulk_update_that_leaves_updated_alone(client, world, clock):
+    client.get("/series/systems-seminar/calendar.ics")
+
+    Talk.objects.filter(slug="upcoming").update(location="Hall B")  # no signal, same `updated`
+    bump_content_version()
+    after = events(client.get("/series/systems-seminar/calendar.ics"))
+
+    assert [str(event.get("LOCATION")) for event in after] == [
+        "Room 101",
+        "Hall B",
+        "Room 101",
+    ]

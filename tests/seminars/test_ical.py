@@ -3,6 +3,7 @@ import json
 import re
 import uuid
 import zoneinfo
+from dataclasses import replace
 from pathlib import Path
 
 import icalendar
@@ -13,6 +14,7 @@ from ical.calendar_stream import IcsCalendarStream
 from ical.timezone import IcsTimezoneInfo
 
 from seminars import ical
+from seminars.calendars import event_data
 from seminars.models import Talk
 from seminars.services import cancel_talk, load_demo
 from tests.seminars.feed_fixtures import (
@@ -46,18 +48,19 @@ def unfolded_lines(raw: bytes) -> list[str]:
     return re.sub(rb"\r\n[ \t]", b"", raw).decode("utf-8").split("\r\n")[:-1]
 
 
-def fetch(talk: Talk) -> Talk:
-    return Talk.objects.with_speakers().get(pk=talk.pk)
+def fetch(talk: Talk) -> ical.EventData:
+    return ical.EventData.from_talk(Talk.objects.with_speakers().get(pk=talk.pk))
 
 
 def build(talks, *, name="Systems Seminar", description="Talks.", timezone_name="UTC") -> bytes:
-    calendar = ical.talks_calendar(
-        [fetch(talk) for talk in talks],
+    events = [fetch(talk) for talk in talks]
+    return ical.calendar_bytes(
+        events,
+        [ical.event_bytes(event) for event in events],
         name=name,
         description=description,
         timezone_name=timezone_name,
     )
-    return ical.calendar_bytes(calendar)
 
 
 @pytest.fixture
@@ -199,9 +202,7 @@ def test_talks_calendar_timezone_falls_back_when_talks_use_several(clock):
 
 
 def test_talks_calendar_empty_is_still_valid():
-    body = ical.calendar_bytes(
-        ical.talks_calendar([], name="Nothing", description="Empty.", timezone_name="UTC")
-    )
+    body = ical.calendar_bytes([], [], name="Nothing", description="Empty.", timezone_name="UTC")
 
     assert_wire_format(body)
     calendars = parse_all(body)
@@ -459,3 +460,29 @@ def test_feed_of_the_demo_data_parses_with_three_parsers(clock):
         "vobject": expected_uids,
     }
     assert len(expected_uids) == 10
+
+
+def test_event_data_read_in_bulk_equals_that_of_a_fetched_talk(talk):
+    assert event_data(Talk.objects.all()) == [fetch(talk)]
+
+
+def test_event_key_changes_with_everything_the_event_shows(talk):
+    event = fetch(talk)
+    changes = {
+        "title": "Another title",
+        "start": event.start + datetime.timedelta(hours=1),
+        "timezone": "Europe/Zurich",
+        "abstract": "Another abstract.",
+        "slug": "another-slug",
+        "speakers": (("William Nixon", "ETH Zürich"),),
+        "categories": ("Seminar",),
+        "sequence": 1,
+    }
+
+    keys = {
+        event.key(),
+        *(replace(event, **{name: value}).key() for name, value in changes.items()),
+    }
+
+    assert len(keys) == len(changes) + 1
+    assert event.key() == fetch(talk).key()
