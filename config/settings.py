@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that a cached page still gets every header the middleware above adds.
+    "seminars.middleware.PublicPageCacheMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [

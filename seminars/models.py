@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import ExpressionWrapper, F, Prefetch, ProtectedError, Q, Value
+from django.db.models import ExpressionWrapper, F, Max, Min, Prefetch, ProtectedError, Q, Value
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -155,6 +155,24 @@ class TalkQuerySet(models.QuerySet):
     def next_talk(self, now: datetime.datetime | None = None) -> "Talk | None":
         """Return the earliest scheduled talk that has not ended."""
         return self.scheduled().upcoming(now).first()
+
+    def moments_around(
+        self, now: datetime.datetime
+    ) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+        """Return the last start or end at or before `now` and the first one after it: what
+        is upcoming, past or happening stays the same between the two."""
+        moments = self.aggregate(
+            last_start=Max("start", filter=Q(start__lte=now)),
+            last_end=Max("end", filter=Q(end__lte=now)),
+            next_start=Min("start", filter=Q(start__gt=now)),
+            next_end=Min("end", filter=Q(end__gt=now)),
+        )
+        last = [moments["last_start"], moments["last_end"]]
+        following = [moments["next_start"], moments["next_end"]]
+        return (
+            max((moment for moment in last if moment), default=None),
+            min((moment for moment in following if moment), default=None),
+        )
 
     def since(self, moment: datetime.datetime) -> "TalkQuerySet":
         """Return the talks that had not ended by `moment`: recent and upcoming ones."""
