@@ -250,6 +250,9 @@ class Talk(SluggedModel):
         indexes = [
             models.Index(fields=["status", "start"], name="talk_status_start"),
             models.Index(fields=["series", "start"], name="talk_series_start"),
+            # Newest first (archive, admin) without sorting every talk; what is upcoming.
+            models.Index(fields=["start", "id"], name="talk_start"),
+            models.Index(fields=["end"], name="talk_end"),
         ]
 
     def __str__(self):
