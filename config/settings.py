@@ -148,6 +148,10 @@ MAX_PHOTO_PIXELS = env.int("MAX_PHOTO_PIXELS", default=40_000_000)
 # How far back multi-talk calendar feeds reach.
 FEED_PAST_MONTHS = env.int("FEED_PAST_MONTHS", default=12)
 
+# `make bench` only: adds a view that answers "ok" and does nothing else, to measure what
+# the server stack alone costs. Never on in production.
+BENCH = env.bool("BENCH", default=False)
+
 # Security headers. Pages load scripts and styles only from this site and never inline,
 # so the Content-Security-Policy needs no 'unsafe-inline'.
 CONTENT_SECURITY_POLICY = {
