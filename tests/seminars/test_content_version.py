@@ -35,6 +35,15 @@ def test_content_version_row_comes_with_the_migrations():
     assert list(ContentVersion.objects.values_list("pk", flat=True)) == [1]
 
 
+def test_content_version_current_reads_the_row_in_one_query(clock, django_assert_num_queries):
+    ContentVersion.objects.update(counter=41, changed_at=NOW - SECOND)
+
+    with django_assert_num_queries(1):
+        version = ContentVersion.objects.current()
+
+    assert (version.pk, version.counter, version.changed_at) == (1, 41, NOW - SECOND)
+
+
 def test_content_version_current_makes_a_missing_row(clock):
     ContentVersion.objects.all().delete()
 
