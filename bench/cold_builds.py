@@ -1,129 +1,77 @@
-"""Time building calendar feed bytes: demo data, then 2,000 generated talks.
+"""Time building calendar feeds over the generated data, cold and warm, in a fresh process.
 
-Writes to the database: run it on a throwaway one, from the project folder:
+make bench runs it (after `generate_data`) with the benchmark's DATABASE_URL and CACHE_URL,
+once per feed; it prints one JSON object:
 
-    rm -f /tmp/bench.sqlite3
-    export DEBUG=1 DATABASE_URL=sqlite:////tmp/bench.sqlite3
-    python manage.py migrate && python manage.py shell < docs/bench_feeds.py
+    python bench/cold_builds.py /calendar.ics
+
+- "cold": nothing cached, not even rendered Markdown (as after a deployment with an empty
+  cache): every event is built and serialised.
+- "after an edit": the body is built again (the content version moved, or the day did), its
+  unchanged events come from the cache. This is what a subscriber's poll meets after a change.
+- "cached": the body comes from the cache.
 """
 
-import datetime
 import json
+import os
 import statistics
+import sys
 import time
 from pathlib import Path
 
-from django.conf import settings
-from django.core.cache import cache
-from django.test import Client
-from django.utils import timezone
+import django
 
-from seminars import ical
-from seminars.calendar_views import build_calendar
-from seminars.calendars import FeedQuery, event_data, select_feed
-from seminars.models import EventType, Series, Talk, TalkSpeaker
-from seminars.services import load_demo
-from seminars.signals import bump_content_version
-from speakers.models import Affiliation, Speaker
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
 
-settings.ALLOWED_HOSTS = ["*"]
-TODAY = timezone.localdate()
+from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
 
+from seminars import ical  # noqa: E402
+from seminars.caching import clear_caches  # noqa: E402
+from seminars.signals import bump_content_version  # noqa: E402
 
-def timed(function, runs=5):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return result, statistics.median(times), min(times)
+RUNS = 3
 
 
-def report(label, function, runs=5):
-    body, median, best = timed(function, runs)
-    size = len(body) if isinstance(body, bytes) else 0
-    timings = f"median {median * 1000:8.1f} ms  best {best * 1000:8.1f} ms"
-    print(f"{label:<58} {timings}  {size / 1024:8.0f} KiB")
+def timed_get(client: Client, url: str) -> tuple[float, int, int]:
+    """Return the seconds, status and events of one GET of `url`."""
+    start = time.perf_counter()
+    response = client.get(url)
+    seconds = time.perf_counter() - start
+    return seconds, response.status_code, response.content.count(b"BEGIN:VEVENT")
 
 
-def cold_build(query):
-    def build():
+def measure(url: str) -> dict:
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client()
+    client.get("/healthz")  # load the code; the first request pays for imports
+    cold, statuses, events = [], set(), set()
+    for _ in range(RUNS):
+        clear_caches()
         ical.abstract_text.cache_clear()
-        return build_calendar(select_feed(query, TODAY))
+        seconds, status, count = timed_get(client, url)
+        cold.append(seconds)
+        statuses.add(status)
+        events.add(count)
+    after_edit = []
+    for _ in range(RUNS):
+        bump_content_version()
+        seconds, status, _ = timed_get(client, url)
+        after_edit.append(seconds)
+        statuses.add(status)
+    cached = [timed_get(client, url)[0] for _ in range(RUNS)]
+    clear_caches()
+    return {
+        "url": url,
+        "statuses": sorted(statuses),
+        "events": sorted(events),
+        "cold": statistics.median(cold),
+        "after an edit": statistics.median(after_edit),
+        "cached": statistics.median(cached),
+    }
 
-    return build
 
-
-def warm_build(query):
-    return lambda: build_calendar(select_feed(query, TODAY))
-
-
-load_demo(json.loads(Path("seminars/demo/systems-seminar.json").read_text(encoding="utf-8")))
-print(f"demo: {Talk.objects.count()} talks")
-report("demo /calendar.ics: query + build, Markdown cold", cold_build(FeedQuery()))
-report("demo /calendar.ics: query + build, Markdown warm", warm_build(FeedQuery()))
-
-series = Series.objects.create(
-    name="Generated – Zürich", slug="generated", timezone="Europe/Zurich"
-)
-affiliation = Affiliation.objects.create(name="Technion – Israel Institute of Technology")
-speakers = Speaker.objects.bulk_create(
-    Speaker(name=f"Speaker {n} Müller", slug=f"generated-speaker-{n}", affiliation=affiliation)
-    for n in range(200)
-)
-tag = EventType.objects.get(slug="seminar")
-zone = series.zoneinfo
-first = datetime.datetime.combine(TODAY, datetime.time(12), zone) - datetime.timedelta(days=300)
-talks = Talk.objects.bulk_create(
-    Talk(
-        title=f"Generated talk {n}: caches, queues; and more",
-        slug=f"generated-{n}",
-        series=series,
-        start=first + datetime.timedelta(hours=8 * n),
-        end=first + datetime.timedelta(hours=8 * n + 1),
-        location="Room 1, Building; ETH Zürich",
-        abstract=f"Abstract {n}. *Designing* systems, with [links](https://example.org/{n}); "
-        + "a long paragraph about caches and queues. " * 30,
-        status=Talk.Status.PUBLISHED,
-    )
-    for n in range(2000)
-)
-TalkSpeaker.objects.bulk_create(
-    TalkSpeaker(talk=talk, speaker=speakers[n % 200], affiliation=affiliation, order=0)
-    for n, talk in enumerate(talks)
-)
-Talk.event_types.through.objects.bulk_create(
-    Talk.event_types.through(talk=talk, eventtype=tag) for talk in talks
-)
-bump_content_version()
-query = FeedQuery(series=("generated",))
-feed = select_feed(query, TODAY)
-print(f"generated: {len(list(feed.talks))} talks in the series feed")
-report("2,000 talks: query + build, Markdown cold", cold_build(query), runs=3)
-report("2,000 talks: query + build, Markdown warm (rebuild)", warm_build(query), runs=3)
-fetched = event_data(select_feed(query, TODAY).talks)
-report(
-    "2,000 talks: build bytes only (talks fetched), no event cache",
-    lambda: ical.calendar_bytes(
-        fetched,
-        [ical.event_bytes(event) for event in fetched],
-        name="x",
-        description="y",
-        timezone_name="UTC",
-    ),
-    runs=3,
-)
-
-client = Client()
-cache.clear()
-url = "/series/generated/calendar.ics"
-report(
-    "2,000 talks over HTTP, first request (builds, caches)", lambda: client.get(url).content, runs=1
-)
-report("2,000 talks over HTTP, cached body", lambda: client.get(url).content, runs=20)
-etag = client.get(url)["ETag"]
-report(
-    "2,000 talks over HTTP, conditional (304)",
-    lambda: client.get(url, headers={"If-None-Match": etag}).content,
-    runs=20,
-)
+if __name__ == "__main__":
+    print(json.dumps(measure(sys.argv[1])))

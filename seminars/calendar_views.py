@@ -17,6 +17,7 @@ from django.utils.http import http_date
 from django.views.generic import TemplateView, View
 
 from seminars import ical
+from seminars.caching import local_calendars
 from seminars.calendars import (
     Feed,
     FeedQuery,
@@ -144,10 +145,10 @@ class CalendarView(View):
             etag=f'"{digest[:40]}"', last_modified=modified, filename=self.filename()
         )
         cache_key = f"calendar:{digest}"
-        body = cache.get(cache_key)
         feed = None
-        if body is None:
-            # A cached body proves that the feed exists in this version; else look first.
+        # A cached body proves that the feed exists in this version; else look first. Only
+        # whether it is there: a conditional request never needs its bytes.
+        if local_calendars.get(cache_key) is None and not cache.has_key(cache_key):
             try:
                 feed = self.select(today)
             except UnknownFeedError as error:
@@ -160,9 +161,11 @@ class CalendarView(View):
         )
         if conditional is not response:
             return conditional
-        if feed is not None:
-            body = build_calendar(feed)
+        body = None if feed else local_calendars.get(cache_key) or cache.get(cache_key)
+        if body is None:  # not cached, or evicted a moment ago
+            body = build_calendar(feed or self.select(today))
             cache.set(cache_key, body, BODY_CACHE_SECONDS)
+        local_calendars.set(cache_key, body, len(body))
         response.content = body
         return response
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
+from seminars.caching import local_pages
 from seminars.models import ContentVersion, Talk
 
 
@@ -224,7 +225,11 @@ class PublicPageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         now = timezone.now()
-        page = cache.get(key)
+        page = local_pages.get(key)
+        if page is None or not page.holds_at(now):
+            page = cache.get(key)
+            if page is not None:
+                local_pages.set(key, page, len(page.content))
         if page is None or not page.holds_at(now):
             valid_from, valid_until = page_window(now)
             response = self.get_response(request)
@@ -240,6 +245,7 @@ class PublicPageCacheMiddleware:
             )
             timeout = max(1, int((valid_until - now).total_seconds()))
             cache.set(key, page, timeout)
+            local_pages.set(key, page, len(page.content))
         response = page.response()
         response["Cache-Control"] = "no-cache"
         response["ETag"] = page.etag

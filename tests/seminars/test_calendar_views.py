@@ -10,6 +10,7 @@ import time_machine
 from django.core.cache import cache
 from django.utils.http import http_date, parse_http_date
 
+from seminars.caching import clear_caches
 from seminars.calendars import event_data
 from seminars.models import ContentVersion, EventType, Series, Talk, TalkSpeaker
 from seminars.services import cancel_talk, load_demo, publish_talk
@@ -40,9 +41,9 @@ LATER = datetime.timedelta(minutes=10)
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # The cache outlives a test's database transaction: start and end every test empty.
-    cache.clear()
+    clear_caches()
     yield
-    cache.clear()
+    clear_caches()
 
 
 @pytest.fixture(autouse=True)
@@ -351,7 +352,7 @@ FEED_URLS = [
 def test_calendar_feed_unchanged_gives_same_bytes_then_304(client, world, clock, url):
     first = client.get(url)
     clock.shift(LATER)
-    cache.clear()  # even rebuilt, the bytes are the same
+    clear_caches()  # even rebuilt, the bytes are the same
     second = client.get(url)
     by_etag = client.get(url, headers={"If-None-Match": second["ETag"]})
     by_date = client.get(url, headers={"If-Modified-Since": second["Last-Modified"]})
@@ -388,7 +389,7 @@ def test_calendar_feed_304_without_cached_body_does_not_build_it(
     client, world, django_assert_num_queries
 ):
     etag = client.get("/series/systems-seminar/calendar.ics")["ETag"]
-    cache.clear()
+    clear_caches()
 
     # The version, then the series (a 404 must stay a 404); no talks.
     with django_assert_num_queries(2):

@@ -3,8 +3,8 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 
+from seminars.caching import clear_caches
 from seminars.models import EventType
 from tests.factories import AffiliationFactory, SeriesFactory, SpeakerFactory, TalkFactory
 
@@ -55,7 +55,7 @@ def test_public_page_query_count_is_constant(
     client, now, django_assert_num_queries, url, budget, count
 ):
     make_talks(count, now)
-    cache.clear()
+    clear_caches()
 
     with django_assert_num_queries(PAGE_CACHE_QUERIES + budget):
         response = client.get(url)
