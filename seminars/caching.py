@@ -10,7 +10,8 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
 
 
 class LocalCopies:
@@ -31,7 +32,8 @@ class LocalCopies:
             return entry[0]
 
     def set(self, key: str, value: Any, size: int) -> None:
-        if size > self.max_bytes:
+        # With caching turned off (CACHE_URL=dummycache://), no copies either.
+        if size > self.max_bytes or isinstance(caches["default"], DummyCache):
             return
         with self.lock:
             if key in self.entries:

@@ -29,3 +29,12 @@ def test_local_copies_never_keep_an_entry_larger_than_all_they_may_hold():
     copies.set("huge", b"x" * 11, 11)
 
     assert (copies.get("huge"), copies.get("a"), copies.size) == (None, b"aaaa", 4)
+
+
+def test_local_copies_keep_nothing_when_caching_is_off(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    copies = LocalCopies(max_bytes=10)
+
+    copies.set("a", b"aaaa", 4)
+
+    assert (copies.get("a"), copies.size) == (None, 0)
