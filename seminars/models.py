@@ -7,7 +7,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
-from django.db.models import ExpressionWrapper, F, Max, Min, Prefetch, ProtectedError, Q, Value
+from django.db.models import (
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    ProtectedError,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -161,17 +169,26 @@ class TalkQuerySet(models.QuerySet):
     ) -> tuple[datetime.datetime | None, datetime.datetime | None]:
         """Return the last start or end at or before `now` and the first one after it: what
         is upcoming, past or happening stays the same between the two."""
-        moments = self.aggregate(
-            last_start=Max("start", filter=Q(start__lte=now)),
-            last_end=Max("end", filter=Q(end__lte=now)),
-            next_start=Min("start", filter=Q(start__gt=now)),
-            next_end=Min("end", filter=Q(end__gt=now)),
-        )
-        last = [moments["last_start"], moments["last_end"]]
-        following = [moments["next_start"], moments["next_end"]]
+
+        def first(field: str, **lookup: datetime.datetime) -> Subquery:
+            # One row found through the index on the field, not an aggregate over every talk.
+            return Subquery(self.filter(**lookup).order_by(field).values(field.lstrip("-"))[:1])
+
+        row = (
+            self.order_by()
+            .annotate(
+                last_start=first("-start", start__lte=now),
+                last_end=first("-end", end__lte=now),
+                next_start=first("start", start__gt=now),
+                next_end=first("end", end__gt=now),
+            )
+            .values_list("last_start", "last_end", "next_start", "next_end")
+            .first()
+        ) or (None, None, None, None)
+        last_start, last_end, next_start, next_end = row
         return (
-            max((moment for moment in last if moment), default=None),
-            min((moment for moment in following if moment), default=None),
+            max((moment for moment in (last_start, last_end) if moment), default=None),
+            min((moment for moment in (next_start, next_end) if moment), default=None),
         )
 
     def since(self, moment: datetime.datetime) -> "TalkQuerySet":

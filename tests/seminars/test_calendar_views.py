@@ -450,6 +450,19 @@ def test_calendar_feed_query_count_does_not_grow_with_talks(
     assert response.content.count(b"BEGIN:VEVENT") == count
 
 
+@pytest.mark.parametrize("count", [10, 200])
+def test_talk_download_query_count_does_not_grow_with_talks(
+    client, django_assert_num_queries, count
+):
+    generate_talks(count)
+
+    # version, the talk, then its values, speakers and tags
+    with django_assert_num_queries(5):
+        response = client.get("/talks/generated-3/calendar.ics")
+
+    assert response.content.count(b"BEGIN:VEVENT") == 1
+
+
 def test_calendar_feed_last_modified_moves_forward_after_a_delete(client, world, clock):
     url = "/series/systems-seminar/calendar.ics"
     before = client.get(url)
