@@ -305,7 +305,7 @@ def table(results: list[Result], mean_ceiling: float, *, targets: bool = True) -
             continue
         ceiling = result.ceiling or mean_ceiling
         share = 100 * result.requests_per_second / ceiling
-        target = RATIO_TARGETS.get(result.label)
+        target = RATIO_TARGETS.get(result.label) if targets else None
         verdict = (
             ""
             if target is None
