@@ -426,7 +426,8 @@ class ContentVersion(models.Model):
     """The version of everything the public sees, one row for the whole site.
 
     Every change to talks, speakers, series and the rest bumps it (seminars/signals.py), so
-    calendar feeds can key their cache and HTTP validators on it with a single query.
+    the page cache and the calendar feeds can key their caches and HTTP validators on it with
+    a single query.
     """
 
     counter = models.PositiveBigIntegerField(default=0)

@@ -150,7 +150,7 @@ def test_talk_description_lists_several_speakers_in_order(clock):
     )
 
 
-def test_talks_calendar_puts_calendar_properties_before_any_component(talk):
+def test_calendar_bytes_puts_calendar_properties_before_any_component(talk):
     lines = unfolded_lines(
         build(
             [talk],
@@ -178,7 +178,7 @@ def test_talks_calendar_puts_calendar_properties_before_any_component(talk):
     assert lines[-1] == "END:VCALENDAR"
 
 
-def test_talks_calendar_without_name_is_a_download_outlook_adds_to_a_calendar(talk):
+def test_calendar_bytes_without_name_is_a_download_outlook_adds_to_a_calendar(talk):
     lines = unfolded_lines(build([talk], name=None))
 
     assert [line for line in lines if line.startswith(("NAME", "X-WR-CALNAME"))] == []
@@ -189,7 +189,7 @@ def test_talks_calendar_without_name_is_a_download_outlook_adds_to_a_calendar(ta
     ]
 
 
-def test_talks_calendar_timezone_falls_back_when_talks_use_several(clock):
+def test_calendar_bytes_timezone_falls_back_when_talks_use_several(clock):
     TalkFactory(series=SeriesFactory(timezone="Europe/Zurich"))
     TalkFactory(series=SeriesFactory(timezone="America/New_York"))
     lines = unfolded_lines(build(Talk.objects.all(), timezone_name="Asia/Tokyo"))
@@ -201,7 +201,7 @@ def test_talks_calendar_timezone_falls_back_when_talks_use_several(clock):
     ]
 
 
-def test_talks_calendar_empty_is_still_valid():
+def test_calendar_bytes_empty_is_still_valid():
     body = ical.calendar_bytes([], [], name="Nothing", description="Empty.", timezone_name="UTC")
 
     assert_wire_format(body)
