@@ -7,7 +7,7 @@ PORT ?= 8000
 # `make run` is for local development: DEBUG on (a throwaway key) unless the caller says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help run setup serve backup restore test e2e browser lint format coverage clean
+.PHONY: help run setup serve backup restore test e2e browser bench lint format coverage clean
 
 help:
 	@echo "make run      set up (venv, install, migrate, demo data, admin login) and serve on http://$(HOST):$(PORT)/"
@@ -17,6 +17,7 @@ help:
 	@echo "make restore BACKUP=backups/<time>   load a backup into an empty database"
 	@echo "make test     ruff and the whole pytest suite"
 	@echo "make e2e      browser tests in headless Chromium (installs Chromium and Java when missing)"
+	@echo "make bench    load-test 5,000 generated talks served as in production (installs wrk when missing)"
 	@echo "make format   reformat the code with ruff"
 	@echo "make coverage the suite with a branch-coverage report"
 
@@ -98,6 +99,16 @@ browser:
 e2e: $(VENV)/.installed-e2e browser
 	@echo "Running the browser tests in headless Chromium; screenshots go to artifacts/"
 	RUN_E2E=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+# Generates 5,000 talks into a database of its own (PostgreSQL `seminars_bench` when
+# PostgreSQL answers on 127.0.0.1:5432, else bench/bench.sqlite3), serves them with gunicorn
+# (DEBUG off) on 127.0.0.1:8765 and measures with wrk; writes bench/results.md.
+bench: $(VENV)/.installed
+	@if ! command -v wrk >/dev/null; then \
+		echo "Installing wrk with apt-get (the load generator)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; \
+	fi
+	$(BIN)/python bench/run.py
 
 coverage: $(VENV)/.installed
 	$(BIN)/python -m pytest --cov --cov-report=term-missing:skip-covered $(PYTEST_ARGS)

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that a cached page still gets every header the middleware above adds.
+    "seminars.middleware.PublicPageCacheMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -100,6 +102,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Keep database connections open between requests: opening a PostgreSQL connection costs
+# milliseconds, several times what a page from the cache costs.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -148,6 +153,10 @@ FEED_PAST_MONTHS = env.int("FEED_PAST_MONTHS", default=12)
 
 # A talk's online link, when it is not public from the start, shows this long before the talk.
 ONLINE_LINK_MINUTES_BEFORE = env.int("ONLINE_LINK_MINUTES_BEFORE", default=15)
+
+# `make bench` only: adds a view that answers "ok" and does nothing else, to measure what
+# the server stack alone costs. Never on in production.
+BENCH = env.bool("BENCH", default=False)
 
 # Security headers. Pages load scripts and styles only from this site and never inline,
 # so the Content-Security-Policy needs no 'unsafe-inline'.

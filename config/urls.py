@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 
 from speakers.views import media_file
@@ -14,3 +15,12 @@ if settings.SERVE_MEDIA:
     urlpatterns.append(
         path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_file, name="media")
     )
+
+
+def bench_ok(request):
+    """Answer "ok" through the whole middleware stack, and do nothing else."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+if settings.BENCH:
+    urlpatterns.append(path("__bench__/ok/", bench_ok, name="bench-ok"))

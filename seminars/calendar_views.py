@@ -16,10 +16,12 @@ from django.utils.http import http_date
 from django.views.generic import TemplateView, View
 
 from seminars import ical
+from seminars.caching import local_calendars
 from seminars.calendars import (
     Feed,
     FeedQuery,
     UnknownFeedError,
+    event_data,
     public_event_types,
     public_series,
     select_feed,
@@ -30,6 +32,9 @@ from seminars.models import ContentVersion
 
 CACHE_MAX_AGE = 15 * 60
 BODY_CACHE_SECONDS = 24 * 60 * 60
+# An event's bytes are cached under a digest of everything they show, so they never go
+# stale; they are kept while feeds keep using them, and a month after that.
+EVENT_CACHE_SECONDS = 30 * 24 * 60 * 60
 # Raise when the bytes of a calendar change for the same data (a new property, another
 # layout), so that cached bodies and subscribers' ETags are renewed.
 FEED_FORMAT = "1"
@@ -55,15 +60,30 @@ class CalendarResponse(HttpResponse):
             self["Content-Disposition"] = f'attachment; filename="{filename}"'
 
 
+def serialised_events(events: list[ical.EventData]) -> list[bytes]:
+    """Return the bytes of each of `events`, from the cache when another build made them."""
+    keys = [event.key() for event in events]
+    cached = cache.get_many(keys)
+    made = {
+        key: ical.event_bytes(event)
+        for key, event in zip(keys, events, strict=True)
+        if key not in cached
+    }
+    if made:
+        cache.set_many(made, EVENT_CACHE_SECONDS)
+    return [cached.get(key) or made[key] for key in keys]
+
+
 def build_calendar(feed: Feed) -> bytes:
     """Return the bytes of `feed`'s calendar."""
-    calendar = ical.talks_calendar(
-        list(feed.talks),
+    events = event_data(feed.talks)
+    return ical.calendar_bytes(
+        events,
+        serialised_events(events),
         name=feed.name,
         description=feed.description,
         timezone_name=feed.timezone_name,
     )
-    return ical.calendar_bytes(calendar)
 
 
 def last_modified(version: ContentVersion, today: datetime.date | None) -> datetime.datetime:
@@ -104,6 +124,7 @@ class CalendarView(View):
         """Return the hash of everything the feed's bytes depend on."""
         parts = [
             FEED_FORMAT,
+            ical.CODE_VERSION,
             version.key,
             today.isoformat() if today else "",
             self.feed_key(),
@@ -124,10 +145,10 @@ class CalendarView(View):
             etag=strong_etag(digest), last_modified=modified, filename=self.filename()
         )
         cache_key = f"calendar:{digest}"
-        body = cache.get(cache_key)
         feed = None
-        if body is None:
-            # A cached body proves that the feed exists in this version; else look first.
+        # A cached body proves that the feed exists in this version; else look first. Only
+        # whether it is there: a conditional request never needs its bytes.
+        if local_calendars.get(cache_key) is None and not cache.has_key(cache_key):
             try:
                 feed = self.select(today)
             except UnknownFeedError as error:
@@ -140,9 +161,11 @@ class CalendarView(View):
         )
         if conditional is not response:
             return conditional
-        if feed is not None:
-            body = build_calendar(feed)
+        body = None if feed else local_calendars.get(cache_key) or cache.get(cache_key)
+        if body is None:  # not cached, or evicted a moment ago
+            body = build_calendar(feed or self.select(today))
             cache.set(cache_key, body, BODY_CACHE_SECONDS)
+        local_calendars.set(cache_key, body, len(body))
         response.content = body
         return response
 

@@ -2,6 +2,7 @@
 
 import calendar as gregorian
 import datetime
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
@@ -13,7 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.site import absolute_url
-from seminars.models import EventType, Series, Talk, TalkQuerySet
+from seminars.ical import EventData
+from seminars.models import (
+    EventType,
+    Series,
+    Talk,
+    TalkQuerySet,
+    TalkSpeaker,
+    online_url_for_public,
+)
 from speakers.models import Speaker
 from speakers.services import find_renamed
 from speakers.text import markdown_to_text
@@ -74,7 +83,7 @@ class FeedQuery:
 class Feed:
     """The talks of a calendar and what it says about itself."""
 
-    talks: TalkQuerySet | list[Talk]
+    talks: TalkQuerySet
     name: str | None
     description: str
     timezone_name: str
@@ -181,30 +190,70 @@ def select_feed(query: FeedQuery, today: datetime.date | None) -> Feed:
     if query.windowed and today is not None:
         talks = talks.since(window_start(today))
     return Feed(
-        talks=talks.with_speakers().order_by("start", "pk"),
+        talks=talks.order_by("start", "pk"),
         name=feed_name(series, event_types, speakers),
         description=feed_description(series, event_types, speakers),
         timezone_name=series[0].timezone if len(series) == 1 else settings.TIME_ZONE,
     )
 
 
-def find_public_talk(slug: str) -> Talk | None:
-    """Return the public talk with `slug` (or an old slug of it), with its speakers."""
-    talks = Talk.objects.public().with_speakers()
+def find_public_talk(slug: str, talks: TalkQuerySet | None = None) -> Talk | None:
+    """Return the public talk with `slug` (or an old slug of it), with its speakers, or
+    only what `talks` fetches."""
+    talks = talks if talks is not None else Talk.objects.public().with_speakers()
     return talks.filter(slug=slug).first() or find_renamed(talks, slug)
 
 
 def select_talk(slug: str) -> Feed:
     """Return the one-talk download of the public talk `slug`; raise UnknownFeedError."""
-    talk = find_public_talk(slug)
+    # The events are built from event_data(): the talk itself is only needed for its title.
+    talk = find_public_talk(slug, Talk.objects.public().select_related("series"))
     if talk is None:
         raise UnknownFeedError(f"There is no public talk “{slug[:SHOWN_SLUG_LENGTH]}”.")
     return Feed(
-        talks=[talk],
+        talks=Talk.objects.filter(pk=talk.pk),
         name=None,
         description=f"{talk.title} — {settings.SITE_NAME}",
         timezone_name=talk.series.timezone,
     )
+
+
+def event_data(talks: TalkQuerySet) -> list[EventData]:
+    """Return what the calendar events of `talks` show, in their order, in three queries.
+
+    Plain values rather than model instances: a feed of thousands of talks is mostly made
+    of cached event bytes, and only needs to know which ones.
+    """
+    fields = ("sequence", "created", "updated", "title", "status", "start", "end", "location")
+    fields += ("is_placeholder", "abstract", "slug")
+    rows = talks.values(
+        "pk", "uid", "series__timezone", "online_url", "online_link_visibility", *fields
+    )
+    now = timezone.now()
+    wanted = talks.values("pk")
+    speakers = defaultdict(list)
+    links = TalkSpeaker.objects.filter(talk__in=wanted).order_by("talk", "order", "pk")
+    for talk_id, name, affiliation in links.values_list(
+        "talk_id", "speaker__name", "affiliation__name"
+    ):
+        speakers[talk_id].append((name, affiliation))
+    categories = defaultdict(list)
+    tags = Talk.event_types.through.objects.filter(talk__in=wanted).order_by("eventtype__name")
+    for talk_id, name in tags.values_list("talk_id", "eventtype__name"):
+        categories[talk_id].append(name)
+    return [
+        EventData(
+            **{name: row[name] for name in fields},
+            uid=str(row["uid"]),
+            online_url=online_url_for_public(
+                row["online_url"], row["online_link_visibility"], row["start"], now
+            ),
+            timezone=row["series__timezone"],
+            speakers=tuple(speakers[row["pk"]]),
+            categories=tuple(categories[row["pk"]]),
+        )
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -1,54 +1,140 @@
 """Build iCalendar (RFC 5545) calendars of talks with the icalendar package.
 
-Pure functions: they take talks fetched with Talk.objects.public().with_speakers(), make no
-queries and never read the clock, so the same talks always give the same bytes.
+Pure functions: they take EventData (what calendars.event_data() reads in bulk), make no
+queries and never read the clock, so the same data always gives the same bytes. Each event
+is serialised on its own (event_bytes), so that its bytes can be cached and reused under
+EventData.key() by every feed it appears in.
 """
 
 import calendar as gregorian
 import datetime
 import functools
+import hashlib
 import itertools
 import zoneinfo
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from pathlib import Path
 
+import icalendar
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur, vText
 
 from config.site import absolute_url
 from seminars.models import Talk
-from speakers.text import markdown_to_text
+from speakers import text
 
 PRODID = "-//Seminar site//Calendar feeds//EN"
 # RFC 7986 §5.7 and its older Microsoft spelling: how often subscribers should fetch again.
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
 CANCELLED_PREFIX = "Cancelled: "
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-# Rendering Markdown is most of the cost of building a feed, and a rebuild after one change
+# Rendering Markdown is most of the cost of building an event, and a rebuild after one change
 # meets the same abstracts again.
-abstract_text = functools.lru_cache(maxsize=2048)(markdown_to_text)
+abstract_text = functools.lru_cache(maxsize=2048)(text.markdown_to_text)
 ZERO = datetime.timedelta(0)
+CALENDAR_END = b"END:VCALENDAR\r\n"
+# Cached event bytes outlive a deployment (the cache is shared and persistent): keying them
+# on the code that wrote them renews them when that code or the icalendar package changes.
+CODE_VERSION = hashlib.sha256(
+    icalendar.__version__.encode() + Path(__file__).read_bytes() + Path(text.__file__).read_bytes()
+).hexdigest()[:16]
 
 
-def talk_summary(talk: Talk) -> str:
+@dataclass(frozen=True)
+class EventData:
+    """Everything a talk's VEVENT shows, and nothing else: its bytes depend only on this
+    (and on settings.SITE_URL), so a digest of it is a safe cache key for them."""
+
+    uid: str
+    sequence: int
+    created: datetime.datetime
+    updated: datetime.datetime
+    title: str
+    status: str
+    start: datetime.datetime
+    end: datetime.datetime
+    timezone: str  # the series' IANA timezone
+    location: str
+    online_url: str  # as the public may see it when the calendar is built ("" if hidden)
+    is_placeholder: bool
+    abstract: str  # Markdown
+    slug: str
+    speakers: tuple[tuple[str, str | None], ...]  # (name, affiliation then), in order
+    categories: tuple[str, ...]  # event type names, sorted
+
+    @classmethod
+    def from_talk(cls, talk: Talk) -> "EventData":
+        """Return the event data of a talk fetched with Talk.objects.with_speakers()."""
+        return cls(
+            uid=str(talk.uid),
+            sequence=talk.sequence,
+            created=talk.created,
+            updated=talk.updated,
+            title=talk.title,
+            status=talk.status,
+            start=talk.start,
+            end=talk.end,
+            timezone=talk.series.timezone,
+            location=talk.location,
+            online_url=talk.online_url_for_public(),
+            is_placeholder=talk.is_placeholder,
+            abstract=talk.abstract,
+            slug=talk.slug,
+            speakers=tuple(
+                (link.speaker.name, link.affiliation.name if link.affiliation else None)
+                for link in talk.speaker_links()
+            ),
+            categories=tuple(event_type.name for event_type in talk.event_types.all()),
+        )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == Talk.Status.CANCELLED
+
+    @property
+    def url(self) -> str:
+        """Return the talk page's absolute URL."""
+        return absolute_url(Talk(slug=self.slug).get_absolute_url())
+
+    @property
+    def local_start(self) -> datetime.datetime:
+        return self.start.astimezone(zoneinfo.ZoneInfo(self.timezone))
+
+    @property
+    def local_end(self) -> datetime.datetime:
+        return self.end.astimezone(zoneinfo.ZoneInfo(self.timezone))
+
+    def key(self) -> str:
+        """Return the cache key of this event's bytes: a digest of all that they show.
+
+        Not just uid, SEQUENCE and LAST-MODIFIED: a renamed speaker or tag changes the event
+        without changing the talk's row.
+        """
+        values = (repr(getattr(self, field.name)) for field in fields(self))
+        parts = [CODE_VERSION, absolute_url(""), *values]
+        digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=20).hexdigest()
+        return f"ical-event:{self.uid}:{digest}"
+
+
+def talk_summary(talk: EventData) -> str:
     """Return the event title: the talk's title, marked when the talk is cancelled."""
     return f"{CANCELLED_PREFIX}{talk.title}" if talk.is_cancelled else talk.title
 
 
-def talk_status(talk: Talk) -> str:
+def talk_status(talk: EventData) -> str:
     """Return the event STATUS; a published placeholder keeps the time free, tentatively."""
     if talk.is_cancelled:
         return "CANCELLED"
     return "TENTATIVE" if talk.is_placeholder else "CONFIRMED"
 
 
-def talk_description(talk: Talk) -> str:
+def talk_description(talk: EventData) -> str:
     """Return the plain-text event description: speakers, abstract, online link, talk page."""
     paragraphs = []
     if talk.is_cancelled:
         paragraphs.append("This talk is cancelled.")
     speakers = [
-        f"{link.speaker.name} ({link.affiliation.name})" if link.affiliation else link.speaker.name
-        for link in talk.speaker_links()
+        f"{name} ({affiliation})" if affiliation else name for name, affiliation in talk.speakers
     ]
     if speakers:
         label = "Speakers" if len(speakers) > 1 else "Speaker"
@@ -56,14 +142,13 @@ def talk_description(talk: Talk) -> str:
     abstract = abstract_text(talk.abstract)
     if abstract:
         paragraphs.append(abstract)
-    online_url = talk.online_url_for_public()
-    if online_url:
-        paragraphs.append(f"Join online: {online_url}")
-    paragraphs.append(f"Talk page: {absolute_url(talk.get_absolute_url())}")
+    if talk.online_url:
+        paragraphs.append(f"Join online: {talk.online_url}")
+    paragraphs.append(f"Talk page: {talk.url}")
     return "\n\n".join(paragraphs)
 
 
-def talk_event(talk: Talk) -> Event:
+def talk_event(talk: EventData) -> Event:
     """Return the VEVENT of `talk`, in its series' timezone."""
     event = Event()
     # RFC 7986 §5.3: a plain UUID, which never changes with the title, slug, time or host.
@@ -80,14 +165,18 @@ def talk_event(talk: Talk) -> Event:
     event.add("status", talk_status(talk))
     if talk.location:
         event.add("location", talk.location)
-    event.add("url", absolute_url(talk.get_absolute_url()))
+    event.add("url", talk.url)
     event.add("description", talk_description(talk))
-    event_types = [event_type.name for event_type in talk.event_types.all()]
-    if event_types:
-        event.add("categories", event_types)
+    if talk.categories:
+        event.add("categories", list(talk.categories))
     event.add("class", "PUBLIC")
     event.add("transp", "OPAQUE")
     return event
+
+
+def event_bytes(talk: EventData) -> bytes:
+    """Return the serialised VEVENT of `talk` (CRLF lines folded at 75 octets)."""
+    return talk_event(talk).to_ical(sorted=False)
 
 
 @dataclass(frozen=True)
@@ -233,14 +322,16 @@ def vtimezone(tzid: str, first: datetime.date, last: datetime.date) -> Timezone:
     return timezone
 
 
-def talks_calendar(
-    talks: Sequence[Talk],
+def calendar_bytes(
+    talks: Sequence[EventData],
+    events: Sequence[bytes],
     *,
     name: str | None,
     description: str,
     timezone_name: str,
-) -> Calendar:
-    """Return a calendar of `talks`, with a VTIMEZONE for each timezone they use.
+) -> bytes:
+    """Return the UTF-8 calendar of `talks`, whose serialised VEVENTs are `events` (in the
+    same order), with a VTIMEZONE for each timezone they use.
 
     `name` is None for a one-off download, which Outlook would otherwise open as a new
     calendar. X-WR-TIMEZONE is the talks' timezone when they share one, else `timezone_name`.
@@ -255,7 +346,7 @@ def talks_calendar(
         cal.add("x-wr-calname", vText(name))
     cal.add("description", description)
     cal.add("x-wr-caldesc", vText(description))
-    zones = sorted({talk.series.timezone for talk in talks})
+    zones = sorted({talk.timezone for talk in talks})
     cal.add("x-wr-timezone", zones[0] if len(zones) == 1 else timezone_name)
     cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
@@ -263,15 +354,9 @@ def talks_calendar(
         days = [
             day
             for talk in talks
-            if talk.series.timezone == zone
+            if talk.timezone == zone
             for day in (talk.local_start.date(), talk.local_end.date())
         ]
         cal.add_component(vtimezone(zone, min(days), max(days)))
-    for talk in talks:
-        cal.add_component(talk_event(talk))
-    return cal
-
-
-def calendar_bytes(cal: Calendar) -> bytes:
-    """Return the calendar as UTF-8 bytes, CRLF-terminated lines folded at 75 octets."""
-    return cal.to_ical(sorted=False)
+    head = cal.to_ical(sorted=False)
+    return head.removesuffix(CALENDAR_END) + b"".join(events) + CALENDAR_END

@@ -194,6 +194,25 @@ class EventType(SluggedModel):
 SPEAKERS_IN_ORDER = "talk_speakers"
 
 
+def online_url_public_from(
+    online_url: str, visibility: str, start: datetime.datetime
+) -> datetime.datetime | None:
+    """Return when a talk's online link becomes public (None: never, or no link)."""
+    if not online_url or visibility == OnlineLinkVisibility.STAFF:
+        return None
+    if visibility == OnlineLinkVisibility.PUBLIC:
+        return datetime.datetime.min.replace(tzinfo=datetime.UTC)
+    return start - datetime.timedelta(minutes=settings.ONLINE_LINK_MINUTES_BEFORE)
+
+
+def online_url_for_public(
+    online_url: str, visibility: str, start: datetime.datetime, now: datetime.datetime
+) -> str:
+    """Return a talk's online link if the public may see it at `now`, else ""."""
+    public_from = online_url_public_from(online_url, visibility, start)
+    return online_url if public_from is not None and now >= public_from else ""
+
+
 def room_key(location: str) -> str:
     """Return a room name as clash checks compare it: trimmed, spaces folded, case-folded."""
     return " ".join(location.split()).casefold()
@@ -235,6 +254,33 @@ class TalkQuerySet(models.QuerySet):
     def next_talk(self, now: datetime.datetime | None = None) -> "Talk | None":
         """Return the earliest scheduled talk that has not ended."""
         return self.scheduled().upcoming(now).first()
+
+    def moments_around(
+        self, now: datetime.datetime
+    ) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+        """Return the last start or end at or before `now` and the first one after it: what
+        is upcoming, past or happening stays the same between the two."""
+
+        def first(field: str, **lookup: datetime.datetime) -> Subquery:
+            # One row found through the index on the field, not an aggregate over every talk.
+            return Subquery(self.filter(**lookup).order_by(field).values(field.lstrip("-"))[:1])
+
+        row = (
+            self.order_by()
+            .annotate(
+                last_start=first("-start", start__lte=now),
+                last_end=first("-end", end__lte=now),
+                next_start=first("start", start__gt=now),
+                next_end=first("end", end__gt=now),
+            )
+            .values_list("last_start", "last_end", "next_start", "next_end")
+            .first()
+        ) or (None, None, None, None)
+        last_start, last_end, next_start, next_end = row
+        return (
+            max((moment for moment in (last_start, last_end) if moment), default=None),
+            min((moment for moment in (next_start, next_end) if moment), default=None),
+        )
 
     def since(self, moment: datetime.datetime) -> "TalkQuerySet":
         """Return the talks that had not ended by `moment`: recent and upcoming ones."""
@@ -396,6 +442,9 @@ class Talk(SluggedModel):
         indexes = [
             models.Index(fields=["status", "start"], name="talk_status_start"),
             models.Index(fields=["series", "start"], name="talk_series_start"),
+            # Newest first (archive, admin) without sorting every talk; what is upcoming.
+            models.Index(fields=["start", "id"], name="talk_start"),
+            models.Index(fields=["end"], name="talk_end"),
         ]
 
     def __str__(self):
@@ -441,18 +490,13 @@ class Talk(SluggedModel):
 
     def online_url_public_from(self) -> datetime.datetime | None:
         """Return when the online link becomes public (None: never, or no link)."""
-        if not self.online_url or self.online_link_visibility == OnlineLinkVisibility.STAFF:
-            return None
-        if self.online_link_visibility == OnlineLinkVisibility.PUBLIC:
-            return datetime.datetime.min.replace(tzinfo=datetime.UTC)
-        return self.start - datetime.timedelta(minutes=settings.ONLINE_LINK_MINUTES_BEFORE)
+        return online_url_public_from(self.online_url, self.online_link_visibility, self.start)
 
     def online_url_for_public(self, now: datetime.datetime | None = None) -> str:
         """Return the online link if the public may see it at `now`, else ""."""
-        public_from = self.online_url_public_from()
-        if public_from is None or (now or timezone.now()) < public_from:
-            return ""
-        return self.online_url
+        return online_url_for_public(
+            self.online_url, self.online_link_visibility, self.start, now or timezone.now()
+        )
 
     def rescheduled_from(self, now: datetime.datetime | None = None) -> datetime.datetime | None:
         """Return the previous start (series time) of a moved talk until it has ended."""
@@ -603,7 +647,8 @@ class ContentVersion(models.Model):
     """The version of everything the public sees, one row for the whole site.
 
     Every change to talks, speakers, series and the rest bumps it (seminars/signals.py), so
-    calendar feeds can key their cache and HTTP validators on it with a single query.
+    the page cache and the calendar feeds can key their caches and HTTP validators on it with
+    a single query.
     """
 
     counter = models.PositiveBigIntegerField(default=0)

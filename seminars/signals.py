@@ -1,9 +1,9 @@
 """Cache invalidation: every change to what the public sees bumps the content version.
 
-Infrastructure, not domain logic (which stays in save() and services): the calendar feeds key
-their cached bodies, ETag and Last-Modified on ContentVersion, so nothing may change without
-bumping it. Bulk writes that send no signals (QuerySet.update(), bulk_create()) must call
-bump_content_version() themselves.
+Infrastructure, not domain logic (which stays in save() and services): the public pages and
+the calendar feeds key their cached bodies, ETag and Last-Modified on ContentVersion, so
+nothing may change without bumping it. Bulk writes that send no signals (QuerySet.update(),
+bulk_create()) must call bump_content_version() themselves.
 """
 
 import contextlib

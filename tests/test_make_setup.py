@@ -46,8 +46,8 @@ def test_make_setup_from_a_fresh_clone_gives_a_working_admin_login(tmp_path):
         "page = client.get('/admin/login/')\n"
         "response = client.post('/admin/login/?next=/admin/', "
         f"{{'username': {username!r}, 'password': {password!r}, 'next': '/admin/'}})\n"
-        "print(page.status_code, response.status_code, response.get('Location'))\n"
-        "print(client.get('/admin/').status_code, client.get('/').status_code)\n"
+        "print('LOGIN', page.status_code, response.status_code, response.get('Location'))\n"
+        "print('PAGES', client.get('/admin/').status_code, client.get('/').status_code)\n"
     )
     result = subprocess.run(
         [
@@ -64,4 +64,8 @@ def test_make_setup_from_a_fresh_clone_gives_a_working_admin_login(tmp_path):
         text=True,
         timeout=120,
     )
-    assert result.stdout.split("\n")[:2] == ["200 302 /admin/", "200 200"], result.stderr[-3000:]
+    # Log lines share stdout with the script's own output: read only the marked lines.
+    marked = [line for line in result.stdout.splitlines() if line.startswith(("LOGIN", "PAGES"))]
+    assert marked == ["LOGIN 200 302 /admin/", "PAGES 200 200"], (
+        result.stdout + result.stderr[-3000:]
+    )

@@ -101,6 +101,36 @@ def test_admin_talk_changelist_query_count_is_constant(
     assert len(response.context["cl"].result_list) == count
 
 
+def make_admin_rows(count: int) -> None:
+    """Create `count` talks, each in its own series, by two speakers of their own."""
+    for number in range(count):
+        TalkFactory(
+            series=SeriesFactory(name=f"Series {number}"),
+            speakers=[SpeakerFactory(), SpeakerFactory()],
+            event_types=[EventTypeFactory(name=f"Event type {number}")],
+        )
+
+
+# What each changelist costs once the session is warm: session, user, the list's count
+# queries, the rows (with their related columns) and the filters' choices.
+CHANGELIST_BUDGETS = {Series: 5, EventType: 5, Speaker: 6, Affiliation: 5}
+
+
+@pytest.mark.parametrize("count", [3, 30])
+@pytest.mark.parametrize(("model", "budget"), CHANGELIST_BUDGETS.items())
+def test_admin_changelist_query_count_is_constant(
+    staff_client, django_assert_num_queries, model, budget, count
+):
+    make_admin_rows(count)
+    url = admin_url(model, "changelist")
+    staff_client.get(url)
+
+    with django_assert_num_queries(budget):
+        response = staff_client.get(url)
+
+    assert len(response.context["cl"].result_list) == model.objects.count()
+
+
 def test_admin_add_talk_with_blank_end_and_location_takes_series_defaults(staff_client):
     series = SeriesFactory(
         default_location="Hall B", default_duration=datetime.timedelta(minutes=90)

@@ -10,6 +10,8 @@ import time_machine
 from django.core.cache import cache
 from django.utils.http import http_date, parse_http_date
 
+from seminars.caching import clear_caches
+from seminars.calendars import event_data
 from seminars.models import ContentVersion, EventType, Series, Talk, TalkSpeaker
 from seminars.services import cancel_talk, load_demo, publish_talk
 from seminars.signals import bump_content_version
@@ -39,9 +41,9 @@ LATER = datetime.timedelta(minutes=10)
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # The cache outlives a test's database transaction: start and end every test empty.
-    cache.clear()
+    clear_caches()
     yield
-    cache.clear()
+    clear_caches()
 
 
 @pytest.fixture(autouse=True)
@@ -350,7 +352,7 @@ FEED_URLS = [
 def test_calendar_feed_unchanged_gives_same_bytes_then_304(client, world, clock, url):
     first = client.get(url)
     clock.shift(LATER)
-    cache.clear()  # even rebuilt, the bytes are the same
+    clear_caches()  # even rebuilt, the bytes are the same
     second = client.get(url)
     by_etag = client.get(url, headers={"If-None-Match": second["ETag"]})
     by_date = client.get(url, headers={"If-Modified-Since": second["Last-Modified"]})
@@ -387,7 +389,7 @@ def test_calendar_feed_304_without_cached_body_does_not_build_it(
     client, world, django_assert_num_queries
 ):
     etag = client.get("/series/systems-seminar/calendar.ics")["ETag"]
-    cache.clear()
+    clear_caches()
 
     # The version, then the series (a 404 must stay a 404); no talks.
     with django_assert_num_queries(2):
@@ -446,6 +448,19 @@ def test_calendar_feed_query_count_does_not_grow_with_talks(
         response = client.get(url)
 
     assert response.content.count(b"BEGIN:VEVENT") == count
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_talk_download_query_count_does_not_grow_with_talks(
+    client, django_assert_num_queries, count
+):
+    generate_talks(count)
+
+    # version, the talk, then its values, speakers and tags
+    with django_assert_num_queries(5):
+        response = client.get("/talks/generated-3/calendar.ics")
+
+    assert response.content.count(b"BEGIN:VEVENT") == 1
 
 
 def test_calendar_feed_last_modified_moves_forward_after_a_delete(client, world, clock):
@@ -824,3 +839,50 @@ def test_calendar_feed_follows_a_cancel_and_a_move_made_in_the_admin(client, adm
         len(parsed["ical"].events),
         len(parsed["vobject"].vevent_list),
     ] == [10, 10, 10]
+
+
+def event_keys() -> dict[str, str]:
+    return {event.title: event.key() for event in event_data(Talk.objects.public())}
+
+
+def test_calendar_feed_rebuild_takes_unchanged_events_from_the_cache(client, world):
+    client.get("/calendar.ics")
+    cache.set(event_keys()["Upcoming"], b"X-REUSED:yes\r\n")
+
+    bump_content_version()  # the body must be built again
+    body = client.get("/calendar.ics").content
+
+    assert body.count(b"BEGIN:VEVENT") == 4
+    assert b"X-REUSED:yes\r\n" in body
+
+
+def test_calendar_feed_event_changes_with_a_renamed_speaker_though_its_row_does_not(client, world):
+    client.get("/calendar.ics")
+    before = event_keys()
+    william = Speaker.objects.get(slug="william-nixon")
+
+    william.name = "William N. Nixon"
+    william.save()
+    body = client.get("/calendar.ics").content
+
+    after = event_keys()
+    assert sorted(title for title in after if after[title] != before[title]) == [
+        "Old",
+        "Recent",
+        "Zürich pair",
+    ]
+    assert (body.count(b"William N. Nixon"), body.count(b"William Nixon")) == (2, 0)
+
+
+def test_calendar_feed_follows_a_bulk_update_that_leaves_updated_alone(client, world, clock):
+    client.get("/series/systems-seminar/calendar.ics")
+
+    Talk.objects.filter(slug="upcoming").update(location="Hall B")  # no signal, same `updated`
+    bump_content_version()
+    after = events(client.get("/series/systems-seminar/calendar.ics"))
+
+    assert [str(event.get("LOCATION")) for event in after] == [
+        "Room 101",
+        "Hall B",
+        "Room 101",
+    ]

@@ -3,6 +3,7 @@ import json
 import re
 import uuid
 import zoneinfo
+from dataclasses import replace
 from pathlib import Path
 
 import icalendar
@@ -13,6 +14,7 @@ from ical.calendar_stream import IcsCalendarStream
 from ical.timezone import IcsTimezoneInfo
 
 from seminars import ical
+from seminars.calendars import event_data
 from seminars.models import OnlineLinkVisibility, Talk
 from seminars.services import cancel_talk, load_demo
 from tests.seminars.feed_fixtures import (
@@ -46,18 +48,19 @@ def unfolded_lines(raw: bytes) -> list[str]:
     return re.sub(rb"\r\n[ \t]", b"", raw).decode("utf-8").split("\r\n")[:-1]
 
 
-def fetch(talk: Talk) -> Talk:
-    return Talk.objects.with_speakers().get(pk=talk.pk)
+def fetch(talk: Talk) -> ical.EventData:
+    return ical.EventData.from_talk(Talk.objects.with_speakers().get(pk=talk.pk))
 
 
 def build(talks, *, name="Systems Seminar", description="Talks.", timezone_name="UTC") -> bytes:
-    calendar = ical.talks_calendar(
-        [fetch(talk) for talk in talks],
+    events = [fetch(talk) for talk in talks]
+    return ical.calendar_bytes(
+        events,
+        [ical.event_bytes(event) for event in events],
         name=name,
         description=description,
         timezone_name=timezone_name,
     )
-    return ical.calendar_bytes(calendar)
 
 
 @pytest.fixture
@@ -148,7 +151,7 @@ def test_talk_description_lists_several_speakers_in_order(clock):
     )
 
 
-def test_talks_calendar_puts_calendar_properties_before_any_component(talk):
+def test_calendar_bytes_puts_calendar_properties_before_any_component(talk):
     lines = unfolded_lines(
         build(
             [talk],
@@ -176,7 +179,7 @@ def test_talks_calendar_puts_calendar_properties_before_any_component(talk):
     assert lines[-1] == "END:VCALENDAR"
 
 
-def test_talks_calendar_without_name_is_a_download_outlook_adds_to_a_calendar(talk):
+def test_calendar_bytes_without_name_is_a_download_outlook_adds_to_a_calendar(talk):
     lines = unfolded_lines(build([talk], name=None))
 
     assert [line for line in lines if line.startswith(("NAME", "X-WR-CALNAME"))] == []
@@ -187,7 +190,7 @@ def test_talks_calendar_without_name_is_a_download_outlook_adds_to_a_calendar(ta
     ]
 
 
-def test_talks_calendar_timezone_falls_back_when_talks_use_several(clock):
+def test_calendar_bytes_timezone_falls_back_when_talks_use_several(clock):
     TalkFactory(series=SeriesFactory(timezone="Europe/Zurich"))
     TalkFactory(series=SeriesFactory(timezone="America/New_York"))
     lines = unfolded_lines(build(Talk.objects.all(), timezone_name="Asia/Tokyo"))
@@ -199,10 +202,8 @@ def test_talks_calendar_timezone_falls_back_when_talks_use_several(clock):
     ]
 
 
-def test_talks_calendar_empty_is_still_valid():
-    body = ical.calendar_bytes(
-        ical.talks_calendar([], name="Nothing", description="Empty.", timezone_name="UTC")
-    )
+def test_calendar_bytes_empty_is_still_valid():
+    body = ical.calendar_bytes([], [], name="Nothing", description="Empty.", timezone_name="UTC")
 
     assert_wire_format(body)
     calendars = parse_all(body)
@@ -460,3 +461,29 @@ def test_feed_of_the_demo_data_parses_with_three_parsers(clock):
         "vobject": expected_uids,
     }
     assert len(expected_uids) == 10
+
+
+def test_event_data_read_in_bulk_equals_that_of_a_fetched_talk(talk):
+    assert event_data(Talk.objects.all()) == [fetch(talk)]
+
+
+def test_event_key_changes_with_everything_the_event_shows(talk):
+    event = fetch(talk)
+    changes = {
+        "title": "Another title",
+        "start": event.start + datetime.timedelta(hours=1),
+        "timezone": "Europe/Zurich",
+        "abstract": "Another abstract.",
+        "slug": "another-slug",
+        "speakers": (("William Nixon", "ETH Zürich"),),
+        "categories": ("Seminar",),
+        "sequence": 1,
+    }
+
+    keys = {
+        event.key(),
+        *(replace(event, **{name: value}).key() for name, value in changes.items()),
+    }
+
+    assert len(keys) == len(changes) + 1
+    assert event.key() == fetch(talk).key()

@@ -296,3 +296,23 @@ def test_talk_local_start_is_in_the_series_timezone():
         series=zurich, start=datetime.datetime(2026, 7, 7, 10, 0, tzinfo=datetime.UTC)
     )
     assert talk.local_start.isoformat() == "2026-07-07T12:00:00+02:00"
+
+
+def test_moments_around_are_the_last_and_next_start_or_end():
+    start = datetime.datetime(2026, 12, 8, 17, 0, tzinfo=datetime.UTC)
+    week = datetime.timedelta(days=7)
+    TalkFactory(start=start)
+    TalkFactory(start=start + week)
+
+    moments = [
+        Talk.objects.moments_around(moment)
+        for moment in (start - HOUR, start, start + HOUR / 2, start + 2 * HOUR, start + 2 * week)
+    ]
+
+    assert moments == [
+        (None, start),
+        (start, start + HOUR),
+        (start, start + HOUR),
+        (start + HOUR, start + week),
+        (start + week + HOUR, None),
+    ]
