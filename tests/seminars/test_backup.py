@@ -90,6 +90,7 @@ def test_restore_refuses_a_folder_that_is_not_a_backup(db, tmp_path):
         call_command("restore", str(tmp_path))
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # see the test above
 def test_restore_moves_the_content_version_past_the_one_before(demo, tmp_path):
     from seminars.models import ContentVersion
 
