@@ -300,6 +300,14 @@ def table(results: list[Result], mean_ceiling: float, *, targets: bool = True) -
         "| target |",
         "|---|---|---|---|---|---|---|---|",
     ]
+    trivial = [result for result in results if result.label == TRIVIAL]
+    if trivial:
+        middle = sorted(trivial, key=lambda result: result.requests_per_second)[len(trivial) // 2]
+        lines.append(
+            f"| {TRIVIAL} (`{TRIVIAL_PATH}`), {len(trivial)} runs | 200 "
+            f"| {mean_ceiling:,.0f} (mean) | {middle.p50_ms:.1f} ms | {middle.p99_ms:.1f} ms "
+            "| | 100% | |"
+        )
     for result in results:
         if result.label == TRIVIAL:
             continue
