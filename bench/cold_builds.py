@@ -28,8 +28,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from seminars import ical  # noqa: E402
-from seminars.caching import clear_caches  # noqa: E402
+from seminars.feeds import ical  # noqa: E402
+from seminars.http.local_copies import clear_caches  # noqa: E402
 from seminars.signals import bump_content_version  # noqa: E402
 
 RUNS = 3

@@ -21,7 +21,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.urls import bench_urls  # noqa: E402
-from seminars.caching import clear_caches  # noqa: E402
+from seminars.http.local_copies import clear_caches  # noqa: E402
 
 
 def main() -> None:

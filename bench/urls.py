@@ -1,7 +1,7 @@
 """The URLs the benchmark measures, found in the generated data."""
 
+from seminars.devdata.generate import HOST_NAME
 from seminars.models import Talk
-from seminars.sample_data import HOST_NAME
 from speakers.models import Speaker
 
 

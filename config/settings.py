@@ -60,10 +60,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "seminars.middleware.HealthCheckMiddleware",
+    "seminars.http.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
-    "seminars.middleware.RejectUnstorableInputMiddleware",
+    "seminars.http.middleware.RejectUnstorableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     # Last, so that a cached page still gets every header the middleware above adds.
-    "seminars.middleware.PublicPageCacheMiddleware",
+    "seminars.http.middleware.PublicPageCacheMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [

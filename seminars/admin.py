@@ -11,13 +11,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from seminars.admin_tools import (
+from seminars.models import Announcement, EventType, Series, Talk, TalkSpeaker
+from seminars.organisers.admin_mixins import (
     OrganiserScopedAdminMixin,
     SeriesToolsAdminMixin,
     TalkToolsAdminMixin,
 )
-from seminars.forms import AgendaForm, PlanTermForm
-from seminars.models import Announcement, EventType, Series, Talk, TalkSpeaker
+from seminars.organisers.forms import AgendaForm, PlanTermForm
 from seminars.services import (
     cancel_talk,
     create_placeholders,

@@ -1,9 +1,13 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
-from seminars import announcement_views, api, calendar_views, embed_views, views
-from seminars.feeds import UpcomingTalksFeed
-from seminars.sitemaps import SITEMAPS
+from seminars.api import embeds as embed_views
+from seminars.api import views as api
+from seminars.feeds import views as calendar_views
+from seminars.feeds.rss import UpcomingTalksFeed
+from seminars.mail import views as announcement_views
+from seminars.pages import views
+from seminars.pages.sitemaps import SITEMAPS
 
 app_name = "seminars"
 

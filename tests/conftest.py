@@ -8,13 +8,13 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
-from seminars.caching import clear_caches
+from seminars.http.local_copies import clear_caches
 from seminars.services import load_demo
 
 # A Wednesday morning in New York: the demo then has talks on the five Tuesdays before
 # (3 Nov to 1 Dec 2026) and on the five after (8 Dec 2026 to 5 Jan 2027).
 NOW = datetime.datetime(2026, 12, 2, 15, 0, tzinfo=datetime.UTC)
-DEMO_FILE = Path(__file__).resolve().parent.parent / "seminars" / "demo" / "systems-seminar.json"
+DEMO_FILE = Path(__file__).resolve().parent.parent / "seminars" / "devdata" / "systems-seminar.json"
 
 
 @pytest.fixture(autouse=True)

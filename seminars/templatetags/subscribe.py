@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 from django import template
 from django.utils.text import slugify
 
-from seminars.calendars import SubscribeLinks, feed_links
+from seminars.feeds.selection import SubscribeLinks, feed_links
 
 register = template.Library()
 

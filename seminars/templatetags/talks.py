@@ -5,7 +5,7 @@ from django import template
 
 from config.site import absolute_url
 from seminars.models import Talk
-from speakers.text import markdown_to_text
+from speakers.markdown import markdown_to_text
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from speakers.text import markdown_to_text, render_markdown
+from speakers.markdown import markdown_to_text, render_markdown
 
 register = template.Library()
 

@@ -3,8 +3,8 @@ import datetime
 import pytest
 import time_machine
 
+from seminars.devdata.generate import generate_data
 from seminars.models import ContentVersion, Talk, TalkSpeaker
-from seminars.sample_data import generate_data
 from seminars.services import cancel_talk, duplicate_talk, publish_talk, touch_talk
 from seminars.signals import bump_content_version
 from tests.seminars.feed_fixtures import (

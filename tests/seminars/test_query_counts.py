@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from seminars.caching import clear_caches
+from seminars.http.local_copies import clear_caches
 from seminars.models import EventType
 from tests.factories import AffiliationFactory, SeriesFactory, SpeakerFactory, TalkFactory
 

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from seminars.sample_data import HOST_NAME, generate_data
+from seminars.devdata.generate import HOST_NAME, generate_data
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from seminars.services import load_demo, remove_demo
 
-DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "systems-seminar.json"
+DEMO_FILE = Path(__file__).resolve().parents[2] / "devdata" / "systems-seminar.json"
 
 
 class Command(BaseCommand):

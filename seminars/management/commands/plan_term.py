@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from seminars.forms import WEEKDAYS, PlanTermForm
 from seminars.models import Series
+from seminars.organisers.forms import WEEKDAYS, PlanTermForm
 from seminars.services import create_placeholders, plan_term
 from seminars.templatetags.talks import series_time
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from seminars.announcing import STUCK_AFTER, due_announcements, send_due_announcements
+from seminars.mail.send import STUCK_AFTER, due_announcements, send_due_announcements
 from seminars.models import Announcement
 
 

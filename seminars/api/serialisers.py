@@ -1,0 +1,138 @@
+"""The JSON shapes of the read-only API, documented in docs/api.md.
+
+Field names are part of the API's contract: add fields, never rename or remove one. Links and
+objects that are missing are null; text that is blank is "". Every link is absolute, on
+settings.SITE_URL. Only public fields appear (never a speaker's email, never a draft).
+"""
+
+from urllib.parse import urlencode, urlsplit
+
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
+
+from config.site import absolute_url
+from seminars.models import EventType, Series, Talk, TalkSpeaker
+from speakers.markdown import markdown_to_text, render_markdown
+from speakers.models import Affiliation, Speaker
+
+
+def url_for(name: str, slug: str) -> str:
+    """Return the absolute URL of the view `name` for `slug`."""
+    return absolute_url(reverse(name, kwargs={"slug": slug}))
+
+
+def talks_url(parameter: str, slug: str, when: str = "") -> str:
+    """Return the absolute API URL of the talks of one series, tag or speaker."""
+    pairs = [(parameter, slug), *([("when", when)] if when else [])]
+    return absolute_url(reverse("seminars:api-talk-list") + "?" + urlencode(pairs))
+
+
+def file_url(file: FieldFile) -> str | None:
+    """Return the absolute URL of a stored file, or None when there is none."""
+    if not file:
+        return None
+    url = file.url
+    # A MEDIA_URL on another host (a CDN) is absolute already.
+    return url if urlsplit(url).scheme else absolute_url(url)
+
+
+def or_none(text: str) -> str | None:
+    return text or None
+
+
+def affiliation_data(affiliation: Affiliation | None) -> dict | None:
+    """Return an affiliation: its name, short name, page and own website."""
+    if affiliation is None:
+        return None
+    return {
+        "slug": affiliation.slug,
+        "name": affiliation.name,
+        "short_name": affiliation.short_name,
+        "website": or_none(affiliation.url),
+        "url": absolute_url(affiliation.get_absolute_url()),
+    }
+
+
+def speaker_summary(speaker: Speaker, affiliation: Affiliation | None) -> dict:
+    """Return the fields of a speaker that a talk lists, with `affiliation` (the one they
+    had at the time of the talk)."""
+    return {
+        "slug": speaker.slug,
+        "name": speaker.name,
+        "affiliation": affiliation_data(affiliation),
+        "photo": file_url(speaker.photo),
+        "photo_thumbnail": file_url(speaker.small_photo),
+        "url": absolute_url(speaker.get_absolute_url()),
+        "api_url": url_for("seminars:api-speaker-detail", speaker.slug),
+    }
+
+
+def speaker_link_data(link: TalkSpeaker) -> dict:
+    """Return a speaker of a talk, with the affiliation they had at the time."""
+    return speaker_summary(link.speaker, link.affiliation)
+
+
+def event_type_data(event_type: EventType) -> dict:
+    return {
+        "slug": event_type.slug,
+        "name": event_type.name,
+        "url": absolute_url(event_type.get_absolute_url()),
+    }
+
+
+def talk_data(talk: Talk) -> dict:
+    """Return a public talk (fetched with TalkQuerySet.with_speakers())."""
+    return {
+        "uid": str(talk.uid),
+        "slug": talk.slug,
+        "title": talk.title,
+        "status": talk.status,
+        "start": talk.local_start.isoformat(timespec="seconds"),
+        "end": talk.local_end.isoformat(timespec="seconds"),
+        "timezone": talk.series.timezone,
+        "location": talk.location,
+        "online_url": or_none(talk.online_url_for_public()),
+        "placeholder": talk.is_placeholder,
+        "host": talk.host,
+        "series": {
+            "slug": talk.series.slug,
+            "name": talk.series.name,
+            "url": absolute_url(talk.series.get_absolute_url()),
+        },
+        "event_types": [event_type_data(event_type) for event_type in talk.event_types.all()],
+        "speakers": [speaker_link_data(link) for link in talk.speaker_links()],
+        "abstract_html": render_markdown(talk.abstract),
+        "abstract_text": markdown_to_text(talk.abstract),
+        "slides_url": or_none(talk.slides_url),
+        "recording_url": or_none(talk.recording_url),
+        "url": absolute_url(talk.get_absolute_url()),
+        "ics_url": url_for("seminars:talk-calendar", talk.slug),
+        "api_url": url_for("seminars:api-talk-detail", talk.slug),
+    }
+
+
+def series_data(series: Series) -> dict:
+    """Return a series with its description and where to find its talks."""
+    return {
+        "slug": series.slug,
+        "name": series.name,
+        "description_html": render_markdown(series.description),
+        "description_text": markdown_to_text(series.description),
+        "timezone": series.timezone,
+        "url": absolute_url(series.get_absolute_url()),
+        "ics_url": url_for("seminars:series-calendar", series.slug),
+        "talks_url": talks_url("series", series.slug),
+    }
+
+
+def speaker_data(speaker: Speaker) -> dict:
+    """Return a speaker with a public talk, as their page shows them (current affiliation)."""
+    return {
+        **speaker_summary(speaker, speaker.affiliation),
+        "position": speaker.position,
+        "bio_html": render_markdown(speaker.bio),
+        "bio_text": markdown_to_text(speaker.bio),
+        "homepage": or_none(speaker.homepage),
+        "ics_url": url_for("seminars:speaker-calendar", speaker.slug),
+        "talks_url": talks_url("speaker", speaker.slug, when="all"),
+    }

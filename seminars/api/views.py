@@ -1,0 +1,223 @@
+"""The read-only JSON API (docs/api.md): talks, series and speakers, public data only.
+
+Each response's ETag comes from the site's content version (and, for lists of upcoming or
+past talks, from the next moment a talk ends), so a repeated request is answered 304 after one
+or two queries, before anything is looked up. Any site may read the API from a browser (CORS `*`).
+"""
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Paginator
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.views.generic import View
+
+from seminars.api.listing import (
+    BadParameterError,
+    Paging,
+    TalkListQuery,
+    query_string,
+    select_talks,
+)
+from seminars.api.serialisers import series_data, speaker_data, talk_data
+from seminars.feeds.selection import (
+    SHOWN_SLUG_LENGTH,
+    UnknownFeedError,
+    find_public_talk,
+    public_series,
+    public_speakers,
+    resolve_slugs,
+)
+from seminars.http.validators import content_digest, strong_etag
+from seminars.models import ContentVersion, Talk
+
+CACHE_MAX_AGE = 5 * 60
+# Raise when the JSON changes for the same data (a new field), so that ETags are renewed.
+API_FORMAT = "1"
+
+
+class ApiError(Exception):
+    """A request the API answers with an error naming the parameter at fault."""
+
+    def __init__(self, status: int, parameter: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.parameter = parameter
+
+    def response(self) -> JsonResponse:
+        return json_response({"error": str(self), "parameter": self.parameter}, status=self.status)
+
+
+def json_response(
+    data: dict, headers: dict[str, str] | None = None, status: int = 200
+) -> JsonResponse:
+    """Return `data` as UTF-8 JSON."""
+    return JsonResponse(
+        data, json_dumps_params={"ensure_ascii": False}, headers=headers, status=status
+    )
+
+
+class ApiView(View):
+    """A read-only JSON resource: validators from the content version, public caching, CORS,
+    and errors as JSON. Subclasses parse their query, name the resource and build its data."""
+
+    http_method_names = ["get", "head", "options"]
+    # Whether the data changes when a talk ends (lists of upcoming or past talks).
+    changes_with_time = False
+
+    def parse(self) -> None:
+        """Read the query string (raise BadParameterError); nothing else may be looked up."""
+
+    def resource_key(self) -> str:
+        """Return what identifies the data, given the parsed query (canonical)."""
+        raise NotImplementedError
+
+    def get_data(self) -> dict:
+        """Return the data to answer with; raise ApiError for what does not exist."""
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+        except BadParameterError as error:
+            response = ApiError(400, error.parameter, str(error)).response()
+        except ApiError as error:
+            response = error.response()
+        # Read-only public data: any web page may fetch it, and read its ETag.
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = "ETag"
+        return response
+
+    def options(self, request, *args, **kwargs):
+        response = super().options(request, *args, **kwargs)
+        # A preflight asks before a script sends its own If-None-Match.
+        response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response["Access-Control-Allow-Headers"] = "If-None-Match"
+        response["Access-Control-Max-Age"] = str(24 * 60 * 60)
+        return response
+
+    def digest(self, version: ContentVersion) -> str:
+        """Return the hash of everything the JSON depends on."""
+        next_end = Talk.objects.public().next_end() if self.changes_with_time else None
+        return content_digest(
+            [
+                API_FORMAT,
+                version.key,
+                next_end.isoformat() if next_end else "",
+                self.resource_key(),
+                settings.SITE_URL,
+                settings.MEDIA_URL,
+                settings.TIME_ZONE,
+            ]
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.parse()
+        etag = strong_etag(self.digest(ContentVersion.objects.current()))
+        headers = {"ETag": etag, "Cache-Control": f"public, max-age={CACHE_MAX_AGE}"}
+        # The 304 carries the same validators and lifetime as the full answer would.
+        validators = HttpResponse(headers=headers)
+        conditional = get_conditional_response(request, etag=etag, response=validators)
+        if conditional is not validators:
+            return conditional
+        return json_response(self.get_data(), headers)
+
+
+class ApiListView(ApiView):
+    """A paginated list: {"count", "next", "previous", "results"}."""
+
+    def parse(self) -> None:
+        self.paging = Paging.from_query(self.request.GET)
+
+    def query_pairs(self) -> list[tuple[str, str]]:
+        """Return the list's own query (without page and limit) as canonical pairs."""
+        return []
+
+    def resource_key(self) -> str:
+        return self.request.path + query_string(self.query_pairs() + self.paging.pairs())
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def item_data(self, item) -> dict:
+        raise NotImplementedError
+
+    def page_url(self, number: int) -> str:
+        pairs = self.query_pairs() + self.paging.pairs(number)
+        return settings.SITE_URL + self.request.path + query_string(pairs)
+
+    def get_data(self) -> dict:
+        paginator = Paginator(self.get_queryset(), self.paging.limit)
+        try:
+            page = paginator.page(self.paging.page)
+        except EmptyPage:
+            message = f"There is no page {self.paging.page}; the last is {paginator.num_pages}."
+            raise ApiError(404, "page", message) from None
+        return {
+            "count": paginator.count,
+            "next": self.page_url(page.next_page_number()) if page.has_next() else None,
+            "previous": (
+                self.page_url(page.previous_page_number()) if page.has_previous() else None
+            ),
+            "results": [self.item_data(item) for item in page.object_list],
+        }
+
+
+class TalkListApiView(ApiListView):
+    """/api/talks/: public talks, filtered as the calendar feeds are, a page at a time."""
+
+    def parse(self) -> None:
+        super().parse()
+        self.query = TalkListQuery.from_query(self.request.GET)
+        self.changes_with_time = self.query.when != "all"
+
+    def query_pairs(self) -> list[tuple[str, str]]:
+        return self.query.pairs()
+
+    def get_queryset(self):
+        try:
+            return select_talks(self.query, timezone.now()).talks
+        except UnknownFeedError as error:
+            raise ApiError(404, error.parameter, str(error)) from error
+
+    def item_data(self, item) -> dict:
+        return talk_data(item)
+
+
+class SeriesListApiView(ApiListView):
+    """/api/series/: the series with public talks, by name."""
+
+    def get_queryset(self):
+        return public_series().order_by("name", "pk")
+
+    def item_data(self, item) -> dict:
+        return series_data(item)
+
+
+class TalkDetailApiView(ApiView):
+    """/api/talks/<slug>/: one public talk (an old slug still finds it)."""
+
+    def resource_key(self) -> str:
+        return f"talk/{self.kwargs['slug']}"
+
+    def get_data(self) -> dict:
+        slug = self.kwargs["slug"]
+        talk = find_public_talk(slug)
+        if talk is None:
+            raise ApiError(404, "slug", f"There is no public talk “{slug[:SHOWN_SLUG_LENGTH]}”.")
+        return talk_data(talk)
+
+
+class SpeakerDetailApiView(ApiView):
+    """/api/speakers/<slug>/: one speaker with public talks (an old slug still finds them)."""
+
+    def resource_key(self) -> str:
+        return f"speaker/{self.kwargs['slug']}"
+
+    def get_data(self) -> dict:
+        speakers = public_speakers().select_related("affiliation")
+        try:
+            (speaker,) = resolve_slugs(speakers, [self.kwargs["slug"]], "speaker")
+        except UnknownFeedError as error:
+            raise ApiError(404, "slug", str(error)) from error
+        return speaker_data(speaker)

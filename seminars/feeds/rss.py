@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Rss201rev2Feed
+
+from config.site import absolute_url
+from seminars.feeds.ical import CANCELLED_PREFIX
+from seminars.models import Talk
+from seminars.templatetags.talks import when
+from speakers.markdown import markdown_to_text
+
+RSS_ITEMS = 50
+
+
+class UpcomingTalksFeed(Feed):
+    """RSS of the upcoming public talks (cancelled ones say so in their title)."""
+
+    feed_type = Rss201rev2Feed
+
+    def title(self):
+        return f"{settings.SITE_NAME}: upcoming talks"
+
+    def description(self):
+        return settings.SITE_TAGLINE
+
+    def link(self):
+        return absolute_url(reverse("seminars:home"))
+
+    def feed_url(self):
+        return absolute_url(reverse("seminars:rss"))
+
+    def items(self):
+        return Talk.objects.public().upcoming().with_speakers()[:RSS_ITEMS]
+
+    def item_title(self, talk):
+        speakers = ", ".join(link.speaker.name for link in talk.speaker_links())
+        title = f"{talk.title} ({speakers})" if speakers else talk.title
+        return f"{CANCELLED_PREFIX}{title}" if talk.is_cancelled else title
+
+    def item_description(self, talk):
+        lines = [when(talk)]
+        if talk.location:
+            lines.append(talk.location)
+        lines.append(markdown_to_text(talk.abstract))
+        return "\n\n".join(lines)
+
+    def item_link(self, talk):
+        return absolute_url(talk.get_absolute_url())
+
+    def item_guid(self, talk):
+        return f"urn:uuid:{talk.uid}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, talk):
+        return talk.created
+
+    def item_updateddate(self, talk):
+        return talk.updated
+
+    def item_categories(self, talk):
+        return [event_type.name for event_type in talk.event_types.all()]

@@ -1,0 +1,298 @@
+"""What a calendar feed shows: its filters (normalised), its talks, its time window and name."""
+
+import calendar as gregorian
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.db import models
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from config.site import absolute_url
+from seminars.feeds.ical import EventData
+from seminars.models import (
+    EventType,
+    Series,
+    Talk,
+    TalkQuerySet,
+    TalkSpeaker,
+    online_url_for_public,
+)
+from speakers.markdown import markdown_to_text
+from speakers.models import Speaker
+from speakers.services import find_renamed
+
+# A bound on the filter values a feed URL may carry, so that junk cannot make huge queries
+# or cache keys.
+MAX_VALUES = 20
+SHOWN_SLUG_LENGTH = 80
+
+
+class UnknownFeedError(Exception):
+    """The feed names a series, tag, speaker or talk that the public cannot see."""
+
+    def __init__(self, message: str, parameter: str = ""):
+        super().__init__(message)
+        # The query parameter that named it ("series", "tag", "speaker"), for JSON errors.
+        self.parameter = parameter
+
+
+def normalise(values: Sequence[str]) -> tuple[str, ...]:
+    """Return the non-empty values, stripped, sorted, without duplicates, at most MAX_VALUES."""
+    return tuple(sorted({value.strip() for value in values if value.strip()})[:MAX_VALUES])
+
+
+@dataclass(frozen=True)
+class FeedQuery:
+    """A feed's filters: several values of one key are OR, different keys are AND."""
+
+    series: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> "FeedQuery":
+        """Return the normalised filters of ?series=&tag=&speaker= (other keys are ignored)."""
+        return cls(
+            series=normalise(query.getlist("series")),
+            tags=normalise(query.getlist("tag")),
+            speakers=normalise(query.getlist("speaker")),
+        )
+
+    @property
+    def windowed(self) -> bool:
+        """Whether old talks are left out; a speaker's feed alone keeps all their talks."""
+        return not (self.speakers and not self.series and not self.tags)
+
+    def key(self) -> str:
+        """Return the filters as one canonical query string."""
+        pairs = [
+            *(("series", slug) for slug in self.series),
+            *(("tag", slug) for slug in self.tags),
+            *(("speaker", slug) for slug in self.speakers),
+        ]
+        return urlencode(pairs)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """The talks of a calendar and what it says about itself."""
+
+    talks: TalkQuerySet
+    name: str | None
+    description: str
+    timezone_name: str
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """Return the same day `months` earlier (the month's last day when it is shorter)."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month = month_index + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, gregorian.monthrange(year, month)[1])
+    )
+
+
+def window_start(today: datetime.date) -> datetime.datetime:
+    """Return the moment from which a multi-talk feed shows talks: FEED_PAST_MONTHS ago."""
+    first_day = months_before(today, settings.FEED_PAST_MONTHS)
+    return datetime.datetime.combine(first_day, datetime.time.min, timezone.get_current_timezone())
+
+
+def public_series() -> models.QuerySet:
+    return Series.objects.with_public_talks()
+
+
+def public_event_types() -> models.QuerySet:
+    return EventType.objects.with_public_talks()
+
+
+def public_speakers() -> models.QuerySet:
+    return Speaker.objects.with_public_talks()
+
+
+def resolve_slugs(queryset: models.QuerySet, slugs: Sequence[str], label: str) -> list:
+    """Return the objects of `queryset` with `slugs` (old slugs included), ordered by name.
+
+    Raise UnknownFeedError for a slug that names none. A renamed object's old feed URL keeps
+    working without a redirect: calendar clients do not all follow them.
+    """
+    if not slugs:
+        return []
+    found = {obj.slug: obj for obj in queryset.filter(slug__in=slugs)}
+    for slug in slugs:
+        if slug not in found:
+            renamed = find_renamed(queryset, slug)
+            if renamed is None:
+                shown = slug[:SHOWN_SLUG_LENGTH]
+                raise UnknownFeedError(
+                    f"There is no {label} “{shown}” with public talks.", parameter=label
+                )
+            found[slug] = renamed
+    return sorted(set(found.values()), key=lambda obj: (obj.name, obj.pk))
+
+
+def join_names(names: Sequence[str]) -> str:
+    """Return "A", "A and B" or "A, B and C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def feed_name(
+    series: Sequence[Series], event_types: Sequence[EventType], speakers: Sequence[Speaker]
+) -> str:
+    """Return the calendar's name: "Systems Seminar — Round table", "Talks by William Nixon"."""
+    by = f"Talks by {join_names([speaker.name for speaker in speakers])}" if speakers else ""
+    if by and not series and not event_types:
+        return by
+    parts = [", ".join(s.name for s in series) if series else settings.SITE_NAME]
+    parts += [", ".join(event_type.name for event_type in event_types)] if event_types else []
+    parts += [by] if by else []
+    return " — ".join(parts)
+
+
+def feed_description(
+    series: Sequence[Series], event_types: Sequence[EventType], speakers: Sequence[Speaker]
+) -> str:
+    """Return what the calendar is about, in plain text."""
+    if len(series) == 1 and not event_types and not speakers:
+        about = markdown_to_text(series[0].description)
+    elif len(event_types) == 1 and not series and not speakers:
+        about = event_types[0].description
+    elif speakers and not series and not event_types:
+        about = f"{feed_name([], [], speakers)} at {settings.SITE_NAME}."
+    else:
+        about = ""
+    return about or settings.SITE_TAGLINE
+
+
+def resolve_filters(
+    query: FeedQuery,
+) -> tuple[list[Series], list[EventType], list[Speaker]]:
+    """Return the public series, event types and speakers that `query` names;
+    raise UnknownFeedError naming the parameter ("series", "tag", "speaker")."""
+    return (
+        resolve_slugs(public_series(), query.series, "series"),
+        resolve_slugs(public_event_types(), query.tags, "tag"),
+        resolve_slugs(public_speakers(), query.speakers, "speaker"),
+    )
+
+
+def select_feed(query: FeedQuery, today: datetime.date | None) -> Feed:
+    """Return the feed `query` asks for, as of `today` (None: no time window);
+    raise UnknownFeedError."""
+    series, event_types, speakers = resolve_filters(query)
+    talks = Talk.objects.public().matching(series, event_types, speakers)
+    if query.windowed and today is not None:
+        talks = talks.since(window_start(today))
+    return Feed(
+        talks=talks.order_by("start", "pk"),
+        name=feed_name(series, event_types, speakers),
+        description=feed_description(series, event_types, speakers),
+        timezone_name=series[0].timezone if len(series) == 1 else settings.TIME_ZONE,
+    )
+
+
+def find_public_talk(slug: str, talks: TalkQuerySet | None = None) -> Talk | None:
+    """Return the public talk with `slug` (or an old slug of it), with its speakers, or
+    only what `talks` fetches."""
+    talks = talks if talks is not None else Talk.objects.public().with_speakers()
+    return talks.filter(slug=slug).first() or find_renamed(talks, slug)
+
+
+def select_talk(slug: str) -> Feed:
+    """Return the one-talk download of the public talk `slug`; raise UnknownFeedError."""
+    # The events are built from event_data(): the talk itself is only needed for its title.
+    talk = find_public_talk(slug, Talk.objects.public().select_related("series"))
+    if talk is None:
+        raise UnknownFeedError(f"There is no public talk “{slug[:SHOWN_SLUG_LENGTH]}”.")
+    return Feed(
+        talks=Talk.objects.filter(pk=talk.pk),
+        name=None,
+        description=f"{talk.title} — {settings.SITE_NAME}",
+        timezone_name=talk.series.timezone,
+    )
+
+
+def event_data(talks: TalkQuerySet) -> list[EventData]:
+    """Return what the calendar events of `talks` show, in their order, in three queries.
+
+    Plain values rather than model instances: a feed of thousands of talks is mostly made
+    of cached event bytes, and only needs to know which ones.
+    """
+    fields = ("sequence", "created", "updated", "title", "status", "start", "end", "location")
+    fields += ("is_placeholder", "abstract", "slug")
+    rows = talks.values(
+        "pk", "uid", "series__timezone", "online_url", "online_link_visibility", *fields
+    )
+    now = timezone.now()
+    wanted = talks.values("pk")
+    speakers = defaultdict(list)
+    links = TalkSpeaker.objects.filter(talk__in=wanted).order_by("talk", "order", "pk")
+    for talk_id, name, affiliation in links.values_list(
+        "talk_id", "speaker__name", "affiliation__name"
+    ):
+        speakers[talk_id].append((name, affiliation))
+    categories = defaultdict(list)
+    tags = Talk.event_types.through.objects.filter(talk__in=wanted).order_by("eventtype__name")
+    for talk_id, name in tags.values_list("talk_id", "eventtype__name"):
+        categories[talk_id].append(name)
+    return [
+        EventData(
+            **{name: row[name] for name in fields},
+            uid=str(row["uid"]),
+            online_url=online_url_for_public(
+                row["online_url"], row["online_link_visibility"], row["start"], now
+            ),
+            timezone=row["series__timezone"],
+            speakers=tuple(speakers[row["pk"]]),
+            categories=tuple(categories[row["pk"]]),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class SubscribeLinks:
+    """The ways to subscribe to one feed."""
+
+    name: str
+    https: str
+    webcal: str
+    google: str
+    outlook: str
+
+
+def subscribe_links(path: str, name: str) -> SubscribeLinks:
+    """Return the subscribe links of the feed at `path` (a site path) called `name`."""
+    https = absolute_url(path)
+    return SubscribeLinks(
+        name=name,
+        https=https,
+        # webcal: opens the subscribe dialog of Apple Calendar and Outlook for the desktop.
+        webcal="webcal://" + https.split("://", 1)[1],
+        # Google takes http(s) here, not webcal.
+        google="https://calendar.google.com/calendar/r?cid=" + quote(https, safe=""),
+        outlook="https://outlook.live.com/calendar/0/addfromweb?"
+        + urlencode({"url": https, "name": name}, quote_via=quote),
+    )
+
+
+FEED_URL_NAMES = {
+    Series: "seminars:series-calendar",
+    EventType: "seminars:tag-calendar",
+    Speaker: "seminars:speaker-calendar",
+}
+
+
+def feed_links(obj: Series | EventType | Speaker | None) -> SubscribeLinks:
+    """Return the subscribe links of the feed of a series, tag or speaker (None: every talk)."""
+    if obj is None:
+        return subscribe_links(reverse("seminars:calendar"), settings.SITE_NAME)
+    path = reverse(FEED_URL_NAMES[type(obj)], args=[obj.slug])
+    name = feed_name(*([obj] if isinstance(obj, kind) else [] for kind in FEED_URL_NAMES))
+    return subscribe_links(path, name)

@@ -1,0 +1,274 @@
+import datetime
+import functools
+import hashlib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from seminars.http.local_copies import local_pages
+from seminars.models import ContentVersion, Talk
+
+
+class RejectUnstorableInputMiddleware:
+    """Answer 400 to a request whose path or query holds a NUL character.
+
+    PostgreSQL refuses NUL in text ("A string literal cannot contain NUL"), so such input
+    would otherwise reach a query and fail as a 500. Refusing it here covers every view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        values = [request.path, *(v for _, vs in request.GET.lists() for v in vs), *request.GET]
+        if any("\x00" in value for value in values):
+            return HttpResponseBadRequest(
+                "The request contains a NUL character.", content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz/ before host validation and the https redirect.
+
+    Load balancers probe over plain http by IP address, which ALLOWED_HOSTS and
+    SECURE_SSL_REDIRECT would otherwise refuse. 200 when the database and the cache
+    answer, 503 otherwise.
+    """
+
+    PATH = "/healthz"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.rstrip("/") != self.PATH:
+            return self.get_response(request)
+        problems = [
+            name
+            for name, check in (("database", _database_ok), ("cache", _cache_ok))
+            if not check()
+        ]
+        body = "ok\n" if not problems else "unavailable: " + ", ".join(problems) + "\n"
+        response = HttpResponse(
+            body, status=503 if problems else 200, content_type="text/plain; charset=utf-8"
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        return False
+
+
+def _cache_ok() -> bool:
+    key = "healthz:" + uuid.uuid4().hex
+    try:
+        cache.set(key, "ok", timeout=10)
+        answered = cache.get(key) == "ok"
+        cache.delete(key)
+        return answered
+    except Exception:
+        return False
+
+
+# The public pages the cache serves (URL names). The calendar feeds cache themselves
+# (calendar_views.py); the admin and anything per-user never come here.
+CACHED_PAGES = frozenset(
+    {
+        "seminars:home",
+        "seminars:next-talk",
+        "seminars:talk-detail",
+        "seminars:archive",
+        "seminars:archive-year",
+        "seminars:series-list",
+        "seminars:series-detail",
+        "seminars:tag-detail",
+        "seminars:search",
+        "seminars:subscribe",
+        "seminars:rss",
+        "seminars:sitemap",
+        "speakers:speaker-list",
+        "speakers:speaker-detail",
+        "speakers:affiliation-detail",
+    }
+)
+# The query parameters those pages read; the others are left out of the cache key, so that a
+# shared link with tracking parameters (utm_*, fbclid, unique per click) is still a cache
+# hit. A cached page that starts reading another parameter must add it here.
+PAGE_QUERY_KEYS = ("page", "p", "q")
+MAX_KEYED_QUERY_LENGTH = 300  # longer queries (junk, attacks) are answered but not stored
+SOURCE_DIRS = ("config", "seminars", "speakers", "templates")
+
+
+@functools.cache
+def release() -> str:
+    """Return a digest of the code, templates and static file names that pages are made of.
+
+    The cache outlives a deployment: a new release must not serve pages rendered by the old
+    one (their links to hashed static files may no longer exist).
+    """
+    digest = hashlib.sha256()
+    for folder in SOURCE_DIRS:
+        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
+            if path.suffix in {".py", ".html"}:
+                digest.update(path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.exists():
+        digest.update(manifest.read_bytes())
+    for name in ("SITE_URL", "SITE_NAME", "SITE_TAGLINE", "TIME_ZONE"):
+        digest.update(str(getattr(settings, name)).encode())
+    return digest.hexdigest()[:16]
+
+
+def page_window(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """Return the stretch of time around `now` in which no page changes by itself.
+
+    Pages change with the clock when a public talk starts ("happening now") or ends (it moves
+    from upcoming to past), and the date is bounded by midnight (site time) for good measure.
+    """
+    today = timezone.localdate(now)
+    zone = timezone.get_current_timezone()
+    midnight = datetime.datetime.combine(today, datetime.time.min, zone)
+    next_midnight = datetime.datetime.combine(
+        today + datetime.timedelta(days=1), datetime.time.min, zone
+    )
+    last, following = Talk.objects.public().moments_around(now)
+    return max(last or midnight, midnight), min(following or next_midnight, next_midnight)
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A public page as the view made it, and the time in which it holds."""
+
+    content: bytes
+    headers: tuple[tuple[str, str], ...]
+    etag: str
+    last_modified: datetime.datetime
+    valid_from: datetime.datetime
+    valid_until: datetime.datetime
+
+    def holds_at(self, now: datetime.datetime) -> bool:
+        return self.valid_from <= now < self.valid_until
+
+    def response(self) -> HttpResponse:
+        return HttpResponse(self.content, headers=dict(self.headers))
+
+
+def page_key(request: HttpRequest, version: ContentVersion) -> str | None:
+    """Return the cache key of the page `request` asks for, or None to not cache it."""
+    query = urlencode(
+        sorted((key, value) for key in PAGE_QUERY_KEYS for value in request.GET.getlist(key))
+    )
+    if len(query) > MAX_KEYED_QUERY_LENGTH:
+        return None
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    # changed_at as well as the counter: a database restored from a backup (or made anew)
+    # counts from an old number again while the cache still holds pages of the newer one.
+    parts = [release(), version.key, version.changed_at.isoformat(), url]
+    return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def is_storable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether `response` is the same for every anonymous visitor and may be cached."""
+    messages = getattr(request, "_messages", None)
+    session = getattr(request, "session", None)
+    cache_control = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Vary")
+        and not {"private", "no-store"} & cache_control
+        # The page used a CSRF token, a session or messages: the response will set a cookie.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+        and not (messages is not None and (messages.used or messages.added_new))
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous GETs of public pages from the shared cache, revalidated every time.
+
+    A page is keyed on the site's content version, read once per request (every change to
+    what the public sees bumps it, whichever process makes it), on the URL, and on the time
+    window in which it holds (page_window). Browsers get `Cache-Control: no-cache` with an
+    ETag and Last-Modified, so they ask every time and get a 304 while nothing changed.
+
+    It comes after AuthenticationMiddleware: signed-in staff (who may preview drafts) never
+    get or fill a cached page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.is_public_page(request):
+            return self.get_response(request)
+        version = ContentVersion.objects.current()
+        key = page_key(request, version)
+        if key is None:
+            return self.get_response(request)
+        now = timezone.now()
+        page = local_pages.get(key)
+        if page is None or not page.holds_at(now):
+            page = cache.get(key)
+            if page is not None:
+                local_pages.set(key, page, len(page.content))
+        if page is None or not page.holds_at(now):
+            valid_from, valid_until = page_window(now)
+            response = self.get_response(request)
+            if request.method != "GET" or not is_storable(request, response):
+                return response
+            page = CachedPage(
+                content=response.content,
+                headers=tuple(response.items()),
+                etag=f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+                last_modified=max(version.modified_at, valid_from),
+                valid_from=valid_from,
+                valid_until=valid_until,
+            )
+            timeout = max(1, int((valid_until - now).total_seconds()))
+            cache.set(key, page, timeout)
+            local_pages.set(key, page, len(page.content))
+        response = page.response()
+        response["Cache-Control"] = "no-cache"
+        response["ETag"] = page.etag
+        response["Last-Modified"] = http_date(page.last_modified.timestamp())
+        return get_conditional_response(
+            request,
+            etag=page.etag,
+            last_modified=int(page.last_modified.timestamp()),
+            response=response,
+        )
+
+    @staticmethod
+    def is_public_page(request: HttpRequest) -> bool:
+        if request.method not in {"GET", "HEAD"}:
+            return False
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return False
+        if match.view_name not in CACHED_PAGES:
+            return False
+        # Without a session cookie the visitor is anonymous; asking request.user would load
+        # the (empty) session and add `Vary: Cookie` for nothing.
+        return not (
+            settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+        )

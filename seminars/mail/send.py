@@ -1,0 +1,217 @@
+"""Mail announcements to the series' list addresses, each once.
+
+Sending is claim, then send: an Announcement row is created (under a unique constraint, and
+committed) before the email goes out, so of two overlapping runs only one sends; a failed
+send marks the row failed, and the next run takes it over and tries again.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from seminars.mail.compose import (
+    Message,
+    coming_week,
+    talk_announcement,
+    talk_due_at,
+    week_announcement,
+    week_bounds,
+)
+from seminars.models import Announcement, Series, Talk
+
+logger = logging.getLogger(__name__)
+
+# A claim this old that is still "sending" belongs to a run that was stopped before it could
+# record the result: it is reported, not retried (the email may have gone out).
+STUCK_AFTER = datetime.timedelta(hours=1)
+
+
+class AnnouncementRefused(Exception):
+    """The announcement cannot be sent (no list address, a draft talk, already sent)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an announcement is of: one talk, or the week from a Monday of a series."""
+
+    series: Series
+    kind: str
+    talk: Talk | None = None
+    week_start: datetime.date | None = None
+
+    @classmethod
+    def of_talk(cls, talk: Talk) -> "Target":
+        return cls(series=talk.series, kind=Announcement.Kind.TALK, talk=talk)
+
+    @classmethod
+    def of_week(cls, series: Series, week_start: datetime.date) -> "Target":
+        return cls(series=series, kind=Announcement.Kind.WEEK, week_start=week_start)
+
+    def records(self):
+        """Return the QuerySet of this target's Announcement row (zero or one)."""
+        return Announcement.objects.filter(
+            series=self.series, kind=self.kind, talk=self.talk, week_start=self.week_start
+        )
+
+    def __str__(self):
+        if self.talk is not None:
+            return f"“{self.talk}” ({self.series})"
+        return f"{self.series}, the week of {self.week_start:%Y-%m-%d}"
+
+
+def week_talks(series: Series, week_start: datetime.date):
+    """Return the public talks of `series` in the week from Monday `week_start`, with speakers."""
+    return (
+        Talk.objects.public()
+        .filter(series=series)
+        .starting_between(*week_bounds(series, week_start))
+        .with_speakers()
+    )
+
+
+def build_announcement(target: Target, now: datetime.datetime) -> Message:
+    """Return the announcement of `target` as it reads at `now`."""
+    if target.talk is not None:
+        return talk_announcement(target.talk, now)
+    talks = list(week_talks(target.series, target.week_start))
+    return week_announcement(target.series, target.week_start, talks, now)
+
+
+def due_announcements(now: datetime.datetime) -> list[Target]:
+    """Return the announcements whose time has come at `now` and that were not sent (or
+    are being sent): each published talk from its announcement time until it starts, and
+    each series' coming week once its time has come, if the week has public talks."""
+    due = []
+    series_list = Series.objects.exclude(announcement_email="").exclude(announcement_kind="")
+    for series in series_list:
+        done = Announcement.objects.filter(series=series).exclude(status=Announcement.Status.FAILED)
+        if series.announcement_kind == Announcement.Kind.WEEK:
+            week_start = coming_week(series, now)
+            target = Target.of_week(series, week_start)
+            if (
+                not done.filter(week_start=week_start).exists()
+                and week_talks(series, week_start).exists()
+            ):
+                due.append(target)
+            continue
+        # A talk's announcement time is at most announce_days_before days and a day (plus
+        # a daylight-saving hour) before it starts: later talks are not due yet.
+        horizon = now + datetime.timedelta(days=series.announce_days_before + 2)
+        talks = (
+            Talk.objects.public()
+            .scheduled()
+            .filter(series=series, start__gt=now, start__lte=horizon)
+            .exclude(pk__in=done.filter(kind=Announcement.Kind.TALK).values("talk"))
+            .with_speakers()
+            .order_by("start", "pk")
+        )
+        due.extend(Target.of_talk(talk) for talk in talks if talk_due_at(talk) <= now)
+    return due
+
+
+def claim_announcement(target: Target, now: datetime.datetime) -> Announcement | None:
+    """Record that this run sends `target`; return None if another run has claimed it.
+
+    The row is committed at once (outside any transaction of the caller's making), so an
+    overlapping run sees it, or waits on the unique index and then fails to insert its own.
+    """
+    recipient = target.series.announcement_email
+    try:
+        with transaction.atomic():
+            return Announcement.objects.create(
+                series=target.series,
+                kind=target.kind,
+                talk=target.talk,
+                week_start=target.week_start,
+                recipient=recipient,
+                claimed_at=now,
+            )
+    except IntegrityError:
+        pass
+    # Taken over only from a failed send, and by one run only: the update locks the row and
+    # the second run finds it no longer failed.
+    taken_over = target.records().filter(status=Announcement.Status.FAILED)
+    if not taken_over.update(
+        status=Announcement.Status.SENDING,
+        recipient=recipient,
+        claimed_at=now,
+        attempts=F("attempts") + 1,
+        error="",
+    ):
+        return None
+    return target.records().get()
+
+
+def refusal(target: Target) -> str:
+    """Return why `target` cannot be sent now, or "" if it can."""
+    if not target.series.announcement_email:
+        return "The series has no announcement list address: set one on the series to send."
+    if target.talk is not None and target.talk.status != Talk.Status.PUBLISHED:
+        return "Only published talks are announced: publish the talk first."
+    if target.week_start is not None and not week_talks(target.series, target.week_start).exists():
+        return "The week has no public talks: there is nothing to send."
+    record = target.records().first()
+    if record is not None and record.status == Announcement.Status.SENT:
+        sent_at = record.sent_at.astimezone(target.series.zoneinfo)
+        return f"It was sent to {record.recipient} on {sent_at:%Y-%m-%d at %H:%M %Z}."
+    if record is not None and record.status == Announcement.Status.SENDING:
+        return "It is being sent (or the run sending it stopped: delete its record to retry)."
+    return ""
+
+
+def send_announcement(
+    target: Target, now: datetime.datetime | None = None, connection=None
+) -> Announcement:
+    """Claim `target` and mail its announcement to the series' list address.
+
+    Return the Announcement row, sent or failed (the next run retries a failed one); raise
+    AnnouncementRefused if it cannot be sent (see refusal()) or another run has claimed it.
+    """
+    now = now or timezone.now()
+    reason = refusal(target)
+    if reason:
+        raise AnnouncementRefused(reason)
+    message = build_announcement(target, now)
+    announcement = claim_announcement(target, now)
+    if announcement is None:
+        raise AnnouncementRefused("Another run has just claimed it.")
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.text,
+        to=[announcement.recipient],
+        connection=connection,
+    )
+    email.attach_alternative(
+        render_to_string("seminars/announcement_email.html", {"message": message}), "text/html"
+    )
+    try:
+        email.send()
+    except Exception as error:
+        logger.exception("Sending the announcement of %s failed", target)
+        announcement.status = Announcement.Status.FAILED
+        announcement.error = f"{type(error).__name__}: {error}"
+    else:
+        announcement.status = Announcement.Status.SENT
+        announcement.sent_at = timezone.now()
+    announcement.save(update_fields=["status", "error", "sent_at"])
+    return announcement
+
+
+def send_due_announcements(now: datetime.datetime | None = None) -> list[Announcement]:
+    """Send every announcement that is due at `now` and no other run has claimed; return
+    the rows of those this run sent or tried to send."""
+    now = now or timezone.now()
+    connection = get_connection()
+    results = []
+    for target in due_announcements(now):
+        try:
+            results.append(send_announcement(target, now, connection=connection))
+        except AnnouncementRefused:
+            continue  # another run claimed it since we looked
+    return results

@@ -1,0 +1,159 @@
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.generic import DetailView, ListView, TemplateView
+
+from seminars.models import EventType, Series, Talk
+from seminars.pages.jsonld import as_script_content, talk_event
+from seminars.pages.search import MAX_QUERY_LENGTH, search_talks
+from speakers.views import RenamedSlugRedirectMixin, TalksOfObjectMixin, paginate
+
+RECENT_PAST_ON_HOME = 5
+UPCOMING_ON_HOME = 10
+
+
+class PublicTalksMixin:
+    """Own the talks a view lists: every public page starts from Talk.objects.public()."""
+
+    def get_queryset(self):
+        return Talk.objects.public().with_speakers()
+
+
+class HomeView(PublicTalksMixin, TemplateView):
+    template_name = "seminars/home.html"
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        talks = self.get_queryset()
+        next_talk = talks.next_talk(now)
+        upcoming = talks.upcoming(now)
+        if next_talk is not None:
+            upcoming = upcoming.exclude(pk=next_talk.pk)
+        return super().get_context_data(
+            next_talk=next_talk,
+            upcoming_talks=upcoming[:UPCOMING_ON_HOME],
+            recent_talks=talks.past(now)[:RECENT_PAST_ON_HOME],
+            **kwargs,
+        )
+
+
+class NextTalkView(PublicTalksMixin, TemplateView):
+    """Redirect to the next talk; say so plainly when nothing is scheduled."""
+
+    template_name = "seminars/no_next_talk.html"
+
+    def get(self, request, *args, **kwargs):
+        next_talk = self.get_queryset().next_talk()
+        if next_talk is not None:
+            return redirect(next_talk)
+        return super().get(request, *args, **kwargs)
+
+
+class TalkDetailView(RenamedSlugRedirectMixin, DetailView):
+    def get_queryset(self):
+        # Staff preview drafts of their series from the admin's "view on site".
+        return Talk.objects.visible_to(self.request.user).with_speakers()
+
+    def get_context_data(self, **kwargs):
+        talk = self.object
+        now = timezone.now()
+        public_from = talk.online_url_public_from()
+        return super().get_context_data(
+            json_ld=as_script_content(talk_event(talk)),
+            is_happening=talk.is_happening(now),
+            online_url=talk.online_url_for_public(now),
+            online_link_pending=public_from is not None and now < public_from,
+            online_link_minutes=settings.ONLINE_LINK_MINUTES_BEFORE,
+            rescheduled_from=talk.rescheduled_from(now),
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_public:
+            patch_cache_control(response, private=True, no_cache=True)
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+class ArchiveView(PublicTalksMixin, ListView):
+    template_name = "seminars/archive.html"
+    paginate_by = 20
+    allow_empty = True
+
+    def get_queryset(self):
+        return super().get_queryset().past()
+
+    def get_context_data(self, **kwargs):
+        years = Talk.objects.public().past().datetimes("start", "year", order="DESC")
+        return super().get_context_data(years=[moment.year for moment in years], **kwargs)
+
+
+class ArchiveYearView(ArchiveView):
+    allow_empty = False
+
+    def get_queryset(self):
+        return super().get_queryset().filter(start__year=self.kwargs["year"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(year=self.kwargs["year"], **kwargs)
+
+
+class SeriesListView(ListView):
+    template_name = "seminars/series_list.html"
+
+    def get_queryset(self):
+        public = Q(talks__in=Talk.objects.public())
+        return (
+            Series.objects.with_public_talks()
+            .annotate(
+                public_talk_count=Count("talks", filter=public),
+                upcoming_talk_count=Count(
+                    "talks", filter=public & Q(talks__end__gt=timezone.now())
+                ),
+            )
+            .order_by("name")
+        )
+
+
+class SeriesDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, DetailView):
+    def get_queryset(self):
+        return Series.objects.with_public_talks()
+
+
+class EventTypeDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, DetailView):
+    template_name = "seminars/eventtype_detail.html"
+
+    def get_queryset(self):
+        return EventType.objects.with_public_talks()
+
+
+class SearchView(PublicTalksMixin, TemplateView):
+    template_name = "seminars/search.html"
+
+    def get_context_data(self, **kwargs):
+        query = " ".join(self.request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+        results = search_talks(self.get_queryset(), query) if query else None
+        return super().get_context_data(
+            query=query,
+            page_obj=paginate(self.request, results) if results is not None else None,
+            **kwargs,
+        )
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Allow: /",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    return redirect(static("favicon.svg"), permanent=True)
