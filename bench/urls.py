@@ -8,7 +8,7 @@ from speakers.models import Speaker
 def bench_urls() -> dict[str, str]:
     """Return the benchmark's pages and feeds by label: a recent talk, a frequent speaker."""
     talk = Talk.objects.public().past().first()
-    speaker = Speaker.objects.with_public_talks().exclude(name=HOST_NAME).order_by("pk").first()
+    speaker = Talk.objects.public().speakers().exclude(name=HOST_NAME).order_by("pk").first()
     host = Speaker.objects.filter(name=HOST_NAME).order_by("pk").first()
     return {
         "home": "/",

@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from seminars.urls import people_urlpatterns
 from speakers.views import media_file
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("speakers.urls")),
+    path("", include(people_urlpatterns)),
     path("", include("seminars.urls")),
 ]
 

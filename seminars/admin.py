@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from seminars.models import Announcement, EventType, Series, Talk, TalkSpeaker
 from seminars.organisers.admin_mixins import (
@@ -26,7 +26,9 @@ from seminars.services import (
     publish_talk,
     touch_talk,
 )
+from speakers import admin as speakers_admin
 from speakers.admin import SluggedAdmin
+from speakers.models import Speaker
 
 AGENDA_WEEKS = 16
 
@@ -473,3 +475,43 @@ class AnnouncementAdmin(OrganiserScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(Speaker)
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(speakers_admin.SpeakerAdmin):
+    """The speakers' admin, with the talks each speaker gives (which only `seminars` knows)."""
+
+    readonly_fields = (*speakers_admin.SpeakerAdmin.readonly_fields, "talk_list")
+    fields = (*speakers_admin.SpeakerAdmin.fields, "talk_list")
+
+    @admin.display(description="Talks")
+    def talk_list(self, speaker):
+        if speaker.pk is None:
+            return "Talks appear here once the speaker is saved and added to a talk."
+        # Speakers are shared between series: name only the public talks here, so that an
+        # organiser never reads the title of another series' draft.
+        talks = speaker.talks.public().select_related("series").order_by("-start")
+        drafts = speaker.talks.exclude(pk__in=talks.values("pk")).count()
+        drafts_note = f"Also in {drafts} draft(s), listed under Talks." if drafts else ""
+        if not talks:
+            return drafts_note or "No talks yet."
+        return format_html(
+            "<ul>{}</ul>{}",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> — {} ({})</li>',
+                (
+                    (
+                        reverse("admin:seminars_talk_change", args=[talk.pk]),
+                        talk.title,
+                        talk.local_start.strftime("%a %-d %b %Y %H:%M %Z"),
+                        talk.get_status_display(),
+                    )
+                    for talk in talks
+                ),
+            ),
+            drafts_note,
+        )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from speakers.fields import HttpsURLField
+from speakers.models import Affiliation, Speaker, SpeakerQuerySet
 from speakers.slugs import SluggedModel
 
 
@@ -240,6 +241,17 @@ class TalkQuerySet(models.QuerySet):
     def past(self, now: datetime.datetime | None = None) -> "TalkQuerySet":
         """Return the talks that have ended, most recent first."""
         return self.filter(end__lte=now or timezone.now()).order_by("-start", "-pk")
+
+    def speakers(self) -> SpeakerQuerySet:
+        """Return the speakers who speak in at least one of these talks."""
+        return Speaker.objects.filter(pk__in=self.values("talk_speakers__speaker"))
+
+    def affiliations(self) -> models.QuerySet[Affiliation]:
+        """Return the affiliations one of these talks was given under, or whose current
+        members speak in one of them."""
+        return Affiliation.objects.filter(
+            Q(pk__in=self.values("talk_speakers__affiliation")) | Q(speakers__in=self.speakers())
+        ).distinct()
 
     def with_speakers(self) -> "TalkQuerySet":
         """Fetch series, event types and speakers (in order, with their affiliation then)."""

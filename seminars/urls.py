@@ -6,7 +6,7 @@ from seminars.api import views as api
 from seminars.feeds import views as calendar_views
 from seminars.feeds.rss import UpcomingTalksFeed
 from seminars.mail import views as announcement_views
-from seminars.pages import views
+from seminars.pages import people, views
 from seminars.pages.sitemaps import SITEMAPS
 
 app_name = "seminars"
@@ -69,3 +69,19 @@ urlpatterns = [
     path("embed/upcoming/", embed_views.EmbedTalksView.as_view(), name="embed-upcoming"),
     path("embed/past/", embed_views.EmbedTalksView.as_view(when="past"), name="embed-past"),
 ]
+
+# The speakers' pages list talks, so `seminars` serves them; their names keep the `speakers`
+# namespace that Speaker.get_absolute_url() reverses (the apps depend one way: seminars →
+# speakers).
+people_urlpatterns = (
+    [
+        path("speakers/", people.SpeakerListView.as_view(), name="speaker-list"),
+        path("speakers/<slug:slug>/", people.SpeakerDetailView.as_view(), name="speaker-detail"),
+        path(
+            "affiliations/<slug:slug>/",
+            people.AffiliationDetailView.as_view(),
+            name="affiliation-detail",
+        ),
+    ],
+    "speakers",
+)

@@ -1,6 +1,5 @@
 from django.contrib import admin
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from speakers.models import Affiliation, Speaker
 from speakers.services import delete_photo_files, retire_slug
@@ -32,7 +31,7 @@ class SpeakerAdmin(SluggedAdmin):
     search_fields = ("name", "affiliation__name", "affiliation__short_name", "email")
     autocomplete_fields = ("affiliation",)
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("photo_preview", "talk_list")
+    readonly_fields = ("photo_preview",)
     fields = (
         "name",
         "slug",
@@ -43,7 +42,6 @@ class SpeakerAdmin(SluggedAdmin):
         "bio",
         "homepage",
         "email",
-        "talk_list",
     )
 
     def save_model(self, request, obj, form, change):
@@ -79,33 +77,4 @@ class SpeakerAdmin(SluggedAdmin):
             '<img src="{}" alt="{}" width="120" class="speaker-photo-preview">',
             speaker.photo.url,
             speaker.name,
-        )
-
-    @admin.display(description="Talks")
-    def talk_list(self, speaker):
-        if speaker.pk is None:
-            return "Talks appear here once the speaker is saved and added to a talk."
-        # Speakers are shared between series: name only the public talks here, so that an
-        # organiser never reads the title of another series' draft.
-        talks = speaker.talks.public().select_related("series").order_by("-start")
-        drafts = speaker.talks.exclude(pk__in=talks.values("pk")).count()
-        drafts_note = f"Also in {drafts} draft(s), listed under Talks." if drafts else ""
-        if not talks:
-            return drafts_note or "No talks yet."
-        return format_html(
-            "<ul>{}</ul>{}",
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a> — {} ({})</li>',
-                (
-                    (
-                        reverse("admin:seminars_talk_change", args=[talk.pk]),
-                        talk.title,
-                        talk.local_start.strftime("%a %-d %b %Y %H:%M %Z"),
-                        talk.get_status_display(),
-                    )
-                    for talk in talks
-                ),
-            ),
-            drafts_note,
         )

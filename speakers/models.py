@@ -44,31 +44,12 @@ class RetiredSlug(models.Model):
         return f"{self.content_type.model} {self.slug} → #{self.object_id}"
 
 
-def talk_model() -> type[models.Model]:
-    """Return the Talk model, reached through Speaker.talks so that `speakers` does not
-    import `seminars` (the apps depend one way)."""
-    return Speaker._meta.get_field("talks").related_model
-
-
-class AffiliationQuerySet(models.QuerySet):
-    def with_public_talks(self) -> "AffiliationQuerySet":
-        """Return the affiliations with a public talk given under their name, or whose
-        current members speak in one."""
-        public = talk_model().objects.public()
-        return self.filter(
-            models.Q(pk__in=public.values("talk_speakers__affiliation"))
-            | models.Q(speakers__in=Speaker.objects.with_public_talks())
-        ).distinct()
-
-
 class Affiliation(SluggedModel):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(
         max_length=50, blank=True, help_text='Optional abbreviation, e.g. "MIT".'
     )
     url = HttpsURLField("website", blank=True)
-
-    objects = AffiliationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -81,14 +62,6 @@ class Affiliation(SluggedModel):
 
 
 class SpeakerQuerySet(models.QuerySet):
-    def with_public_talks(self) -> "SpeakerQuerySet":
-        """Return the speakers who speak at least one talk the public may see."""
-        # Imported lazily: `speakers` must not depend on `seminars` at import time.
-        from django.apps import apps
-
-        talk_model = apps.get_model("seminars", "Talk")
-        return self.filter(pk__in=talk_model.objects.public().values("talk_speakers__speaker"))
-
     def photo_files(self) -> set[str]:
         """Return the names of the stored photo and thumbnail files of these speakers."""
         return {

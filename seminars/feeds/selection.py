@@ -113,7 +113,7 @@ def public_event_types() -> models.QuerySet:
 
 
 def public_speakers() -> models.QuerySet:
-    return Speaker.objects.with_public_talks()
+    return Talk.objects.public().speakers()
 
 
 def resolve_slugs(queryset: models.QuerySet, slugs: Sequence[str], label: str) -> list:

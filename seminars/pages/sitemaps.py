@@ -1,7 +1,21 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from seminars.models import EventType, Series, Talk
-from speakers.sitemaps import AffiliationSitemap, SiteURLSitemap, SpeakerSitemap
+
+
+class SiteURLSitemap(Sitemap):
+    """A sitemap whose URLs are on settings.SITE_URL, whatever host the request named."""
+
+    @property
+    def protocol(self):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
 
 
 class PageSitemap(SiteURLSitemap):
@@ -33,6 +47,16 @@ class SeriesSitemap(SiteURLSitemap):
 class EventTypeSitemap(SiteURLSitemap):
     def items(self):
         return EventType.objects.with_public_talks().order_by("slug")
+
+
+class SpeakerSitemap(SiteURLSitemap):
+    def items(self):
+        return Talk.objects.public().speakers().order_by("slug")
+
+
+class AffiliationSitemap(SiteURLSitemap):
+    def items(self):
+        return Talk.objects.public().affiliations().order_by("slug")
 
 
 SITEMAPS = {

@@ -9,8 +9,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from seminars.models import EventType, Series, Talk
 from seminars.pages.jsonld import as_script_content, talk_event
+from seminars.pages.mixins import RenamedSlugRedirectMixin, TalksOfObjectMixin, paginate
 from seminars.pages.search import MAX_QUERY_LENGTH, search_talks
-from speakers.views import RenamedSlugRedirectMixin, TalksOfObjectMixin, paginate
 
 RECENT_PAST_ON_HOME = 5
 UPCOMING_ON_HOME = 10
