@@ -18,14 +18,8 @@ from seminars.organisers.admin_mixins import (
     TalkToolsAdminMixin,
 )
 from seminars.organisers.forms import AgendaForm, PlanTermForm
-from seminars.services import (
-    cancel_talk,
-    create_placeholders,
-    duplicate_talk,
-    plan_term,
-    publish_talk,
-    touch_talk,
-)
+from seminars.organisers.planning import create_placeholders, plan_term
+from seminars.services import cancel_talk, duplicate_talk, publish_talk, touch_talk
 from speakers import admin as speakers_admin
 from speakers.admin import SluggedAdmin
 from speakers.models import Speaker

@@ -8,8 +8,8 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
+from seminars.devdata.demo import load_demo
 from seminars.http.local_copies import clear_caches
-from seminars.services import load_demo
 
 # A Wednesday morning in New York: the demo then has talks on the five Tuesdays before
 # (3 Nov to 1 Dec 2026) and on the five after (8 Dec 2026 to 5 Jan 2027).

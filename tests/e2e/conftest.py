@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from seminars.services import load_demo
+from seminars.devdata.demo import load_demo
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from seminars.services import load_demo, remove_demo
+from seminars.devdata.demo import load_demo, remove_demo
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "devdata" / "systems-seminar.json"
 

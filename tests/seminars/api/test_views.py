@@ -4,8 +4,9 @@ import re
 import pytest
 import time_machine
 
+from seminars.devdata.demo import demo_talk_uid
 from seminars.models import OnlineLinkVisibility, Talk
-from seminars.services import cancel_talk, demo_talk_uid
+from seminars.services import cancel_talk
 from speakers.models import Affiliation, Speaker
 from speakers.services import retire_slug
 from tests.factories import EventTypeFactory, SeriesFactory, SpeakerFactory, TalkFactory

@@ -4,8 +4,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from seminars.devdata.demo import demo_dates
 from seminars.models import Series, Talk
-from seminars.services import demo_dates
 from speakers.models import Affiliation, Speaker
 
 pytestmark = pytest.mark.django_db

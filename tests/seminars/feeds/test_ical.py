@@ -13,10 +13,11 @@ import vobject
 from ical.calendar_stream import IcsCalendarStream
 from ical.timezone import IcsTimezoneInfo
 
+from seminars.devdata.demo import load_demo
 from seminars.feeds import ical
 from seminars.feeds.selection import event_data
 from seminars.models import OnlineLinkVisibility, Talk
-from seminars.services import cancel_talk, load_demo
+from seminars.services import cancel_talk
 from tests.seminars.feed_fixtures import (
     NEW_YORK,
     NOW,

@@ -10,10 +10,11 @@ import time_machine
 from django.core.cache import cache
 from django.utils.http import http_date, parse_http_date
 
+from seminars.devdata.demo import load_demo
 from seminars.feeds.selection import event_data
 from seminars.http.local_copies import clear_caches
 from seminars.models import ContentVersion, EventType, Series, Talk, TalkSpeaker
-from seminars.services import cancel_talk, load_demo, publish_talk
+from seminars.services import cancel_talk, publish_talk
 from seminars.signals import bump_content_version
 from speakers.models import Speaker
 from speakers.services import retire_slug

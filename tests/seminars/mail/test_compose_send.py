@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
 
+from seminars.devdata.demo import load_demo
 from seminars.mail import send as announcing
 from seminars.mail.compose import coming_week, talk_announcement, week_announcement
 from seminars.mail.send import Target, due_announcements, send_due_announcements, week_talks
 from seminars.models import Announcement, OnlineLinkVisibility, Series, Talk
-from seminars.services import load_demo
 from speakers.models import Affiliation, Speaker
 from tests.conftest import NOW
 from tests.factories import TalkFactory

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from seminars.models import OnlineLinkVisibility, Talk
-from seminars.services import create_placeholders, plan_term
+from seminars.organisers.planning import create_placeholders, plan_term
 from tests.factories import SeriesFactory, SpeakerFactory, TalkFactory
 
 pytestmark = pytest.mark.django_db

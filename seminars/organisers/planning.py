@@ -1,0 +1,77 @@
+"""Term planning: weekly slots for a series, and draft placeholders in the free ones."""
+
+import datetime
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from seminars.models import Series, Talk
+
+PLACEHOLDER_TITLE = "Speaker to be announced"
+
+
+@dataclass(frozen=True)
+class PlannedSlot:
+    """One slot of a term plan: its time, and the talk that already holds that day, if any."""
+
+    start: datetime.datetime
+    end: datetime.datetime
+    taken_by: Talk | None
+
+    @property
+    def is_free(self) -> bool:
+        return self.taken_by is None
+
+
+def plan_term(
+    series: Series,
+    first_day: datetime.date,
+    last_day: datetime.date,
+    weekday: int,
+    start_time: datetime.time,
+    every_weeks: int = 1,
+    skip_dates: Collection[datetime.date] = (),
+) -> list[PlannedSlot]:
+    """Return the slots on `weekday` (0 = Monday) at `start_time` series time, every
+    `every_weeks` weeks from `first_day` to `last_day`, leaving out `skip_dates`.
+
+    The wall-clock time stays the same across daylight-saving changes. A day on which the
+    series already has a talk (any status) is marked taken, so planning again adds nothing.
+    """
+    zone = series.zoneinfo
+    day = first_day + datetime.timedelta(days=(weekday - first_day.weekday()) % 7)
+    taken = {
+        talk.local_start.date(): talk
+        for talk in series.talks.filter(
+            start__gte=datetime.datetime.combine(first_day, datetime.time.min, zone),
+            start__lt=datetime.datetime.combine(
+                last_day + datetime.timedelta(days=1), datetime.time.min, zone
+            ),
+        ).select_related("series")
+    }
+    slots = []
+    while day <= last_day:
+        if day not in skip_dates:
+            start = datetime.datetime.combine(day, start_time, zone)
+            slots.append(PlannedSlot(start, start + series.default_duration, taken.get(day)))
+        day += datetime.timedelta(weeks=every_weeks)
+    return slots
+
+
+@transaction.atomic
+def create_placeholders(series: Series, slots: Collection[PlannedSlot]) -> list[Talk]:
+    """Create a draft placeholder talk in each free slot; return them."""
+    return [
+        Talk.objects.create(
+            title=PLACEHOLDER_TITLE,
+            series=series,
+            start=slot.start,
+            end=slot.end,
+            location=series.default_location,
+            status=Talk.Status.DRAFT,
+            is_placeholder=True,
+        )
+        for slot in slots
+        if slot.is_free
+    ]
