@@ -14,9 +14,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from config.site import absolute_url
-from seminars.feeds.ical import talk_summary
+from seminars import formatting
 from seminars.models import Series, Talk
-from seminars.templatetags.talks import when
 from speakers.markdown import markdown_to_text, render_markdown
 
 TALK_SEPARATOR = "\n\n" + "-" * 40 + "\n\n"
@@ -47,22 +46,15 @@ class TalkBlock:
 
     @property
     def speaker_label(self) -> str:
-        return "Speakers" if len(self.speakers) > 1 else "Speaker"
-
-
-def speaker_credit(link) -> str:
-    """Return "Name (Affiliation)", with the affiliation the speaker had at the talk."""
-    if link.affiliation is None:
-        return link.speaker.name
-    return f"{link.speaker.name} ({link.affiliation.name})"
+        return formatting.speaker_label(len(self.speakers))
 
 
 def talk_block(talk: Talk, now: datetime.datetime) -> TalkBlock:
     """Return what the announcement says about `talk` at `now`."""
     return TalkBlock(
-        title=talk_summary(talk),
-        speakers=tuple(speaker_credit(link) for link in talk.speaker_links()),
-        when=when(talk),
+        title=formatting.talk_title(talk),
+        speakers=tuple(formatting.link_credit(link) for link in talk.speaker_links()),
+        when=formatting.when(talk),
         location=talk.location,
         online_url=talk.online_url_for_public(now),
         abstract_text=markdown_to_text(talk.abstract),
@@ -89,16 +81,10 @@ def block_text(block: TalkBlock) -> str:
     return "\n\n".join(paragraphs)
 
 
-def day_label(day: datetime.date) -> str:
-    """Return "Mon 7 Dec 2026"."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
 def talk_announcement(talk: Talk, now: datetime.datetime) -> Message:
     """Return the announcement of one talk."""
     block = talk_block(talk, now)
-    start = talk.local_start
-    subject = f"{talk.series.name}, {start:%a} {start.day} {start:%b}, {start:%H:%M}: {block.title}"
+    subject = f"{talk.series.name}, {formatting.short_time(talk.local_start)}: {block.title}"
     return Message(
         subject=subject,
         text=block_text(block) + "\n",
@@ -112,7 +98,7 @@ def week_announcement(
     series: Series, week_start: datetime.date, talks: Sequence[Talk], now: datetime.datetime
 ) -> Message:
     """Return the announcement of the talks of `series` in the week from Monday `week_start`."""
-    heading = f"{series.name}: talks in the week of {day_label(week_start)}"
+    heading = f"{series.name}: talks in the week of {formatting.day_label(week_start)}"
     blocks = [talk_block(talk, now) for talk in talks]
     series_url = absolute_url(reverse("seminars:series-detail", kwargs={"slug": series.slug}))
     calendar_url = absolute_url(reverse("seminars:series-calendar", kwargs={"slug": series.slug}))
