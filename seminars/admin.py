@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from seminars.formatting import series_time
 from seminars.models import Announcement, EventType, Series, Talk, TalkSpeaker
 from seminars.organisers.admin_mixins import (
     OrganiserScopedAdminMixin,
@@ -274,7 +275,7 @@ class TalkAdminForm(forms.ModelForm):
             "version, then make your changes.",
             params={
                 "who": who,
-                "when": timezone.localtime(when).strftime("%a %-d %b %Y %H:%M %Z"),
+                "when": series_time(timezone.localtime(when)),
             },
             code="stale_edit",
         )
@@ -367,7 +368,7 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
 
     @admin.display(description="When (series time)", ordering="start")
     def when(self, talk):
-        return talk.local_start.strftime("%a %-d %b %Y, %H:%M %Z")
+        return series_time(talk.local_start)
 
     @admin.display(description="Speakers")
     def speaker_names(self, talk):
@@ -383,7 +384,7 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
             return
         nameable = _talk_nameable_by(request.user)
         for other in Talk.objects.clashing_with(obj):
-            when = other.local_start.strftime("%a %-d %b %Y, %H:%M %Z")
+            when = series_time(other.local_start)
             if nameable(other):
                 message = format_html(
                     "“{}” overlaps “{}” ({}) in {}. It is saved; change the room or the time "
