@@ -3,6 +3,9 @@
 Pure functions: they take talks fetched with Talk.objects.public().with_speakers() (and their
 series), make no queries and are given the time (`now`) rather than reading the clock, so the
 online link appears exactly when it is public at that moment.
+
+The two bodies are templates side by side, templates/seminars/mail/announcement.txt and
+.html, rendered from the same context: each sentence is written once per format.
 """
 
 import datetime
@@ -17,8 +20,6 @@ from config.site import absolute_url
 from seminars import formatting
 from seminars.models import Series, Talk
 from speakers.markdown import markdown_to_text, render_markdown
-
-TALK_SEPARATOR = "\n\n" + "-" * 40 + "\n\n"
 
 
 @dataclass(frozen=True)
@@ -64,34 +65,24 @@ def talk_block(talk: Talk, now: datetime.datetime) -> TalkBlock:
     )
 
 
-def block_text(block: TalkBlock) -> str:
-    """Return the plain-text paragraphs of one talk."""
-    facts = []
-    if block.speakers:
-        facts.append(f"{block.speaker_label}: {', '.join(block.speakers)}")
-    facts.append(f"When: {block.when}")
-    if block.location:
-        facts.append(f"Where: {block.location}")
-    if block.online_url:
-        facts.append(f"Online: {block.online_url}")
-    paragraphs = [block.title, "\n".join(facts)]
-    if block.abstract_text:
-        paragraphs.append(block.abstract_text)
-    paragraphs.append(f"Talk page: {block.url}\nAdd to your calendar: {block.calendar_url}")
-    return "\n\n".join(paragraphs)
+def announcement_message(
+    subject: str, heading: str, blocks: Sequence[TalkBlock], series_links: dict | None
+) -> Message:
+    """Return the message saying `blocks` under `heading` ("" for one talk), then the
+    series' page and calendar links if given; both bodies are rendered from one context."""
+    context = {"heading": heading, "blocks": blocks, "series_links": series_links}
+    return Message(
+        subject=subject,
+        text=render_to_string("seminars/mail/announcement.txt", context),
+        html=render_to_string("seminars/mail/announcement.html", context),
+    )
 
 
 def talk_announcement(talk: Talk, now: datetime.datetime) -> Message:
     """Return the announcement of one talk."""
     block = talk_block(talk, now)
     subject = f"{talk.series.name}, {formatting.short_time(talk.local_start)}: {block.title}"
-    return Message(
-        subject=subject,
-        text=block_text(block) + "\n",
-        html=render_to_string(
-            "seminars/announcement.html", {"heading": "", "blocks": [block], "series_links": None}
-        ),
-    )
+    return announcement_message(subject, heading="", blocks=[block], series_links=None)
 
 
 def week_announcement(
@@ -102,23 +93,12 @@ def week_announcement(
     blocks = [talk_block(talk, now) for talk in talks]
     series_url = absolute_url(reverse("seminars:series-detail", kwargs={"slug": series.slug}))
     calendar_url = absolute_url(reverse("seminars:series-calendar", kwargs={"slug": series.slug}))
-    if blocks:
-        body = TALK_SEPARATOR.join(block_text(block) for block in blocks)
-    else:
-        body = "No talks are scheduled this week."
-    text = (
-        f"{heading}\n\n{body}\n\n"
-        f"All talks of the series: {series_url}\nSubscribe to its calendar: {calendar_url}\n"
+    return announcement_message(
+        heading,
+        heading=heading,
+        blocks=blocks,
+        series_links={"url": series_url, "calendar_url": calendar_url},
     )
-    html = render_to_string(
-        "seminars/announcement.html",
-        {
-            "heading": heading,
-            "blocks": blocks,
-            "series_links": {"url": series_url, "calendar_url": calendar_url},
-        },
-    )
-    return Message(subject=heading, text=text, html=html)
 
 
 def monday_of(day: datetime.date) -> datetime.date:
