@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from seminars.formatting import series_time
 from seminars.models import Announcement, EventType, Series, Talk, TalkSpeaker
 from seminars.organisers.admin_mixins import (
     OrganiserScopedAdminMixin,
@@ -270,7 +271,7 @@ class TalkAdminForm(forms.ModelForm):
             "version, then make your changes.",
             params={
                 "who": who,
-                "when": timezone.localtime(when).strftime("%a %-d %b %Y %H:%M %Z"),
+                "when": series_time(timezone.localtime(when)),
             },
             code="stale_edit",
         )
@@ -363,7 +364,7 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
 
     @admin.display(description="When (series time)", ordering="start")
     def when(self, talk):
-        return talk.local_start.strftime("%a %-d %b %Y, %H:%M %Z")
+        return series_time(talk.local_start)
 
     @admin.display(description="Speakers")
     def speaker_names(self, talk):
@@ -379,7 +380,7 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
             return
         nameable = _talk_nameable_by(request.user)
         for other in Talk.objects.clashing_with(obj):
-            when = other.local_start.strftime("%a %-d %b %Y, %H:%M %Z")
+            when = series_time(other.local_start)
             if nameable(other):
                 message = format_html(
                     "“{}” overlaps “{}” ({}) in {}. It is saved; change the room or the time "
@@ -501,7 +502,7 @@ class SpeakerAdmin(speakers_admin.SpeakerAdmin):
                     (
                         reverse("admin:seminars_talk_change", args=[talk.pk]),
                         talk.title,
-                        talk.local_start.strftime("%a %-d %b %Y %H:%M %Z"),
+                        series_time(talk.local_start),
                         talk.get_status_display(),
                     )
                     for talk in talks

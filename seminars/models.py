@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
+from seminars.formatting import day_label
 from speakers.fields import HttpsURLField
 from speakers.models import Affiliation, Speaker, SpeakerQuerySet
 from speakers.slugs import SluggedModel
@@ -759,6 +760,5 @@ class Announcement(models.Model):
 
     def __str__(self):
         if self.kind == self.Kind.WEEK:
-            monday = self.week_start
-            return f"{self.series}: the week of {monday:%a} {monday.day} {monday:%b %Y}"
+            return f"{self.series}: the week of {day_label(self.week_start)}"
         return f"{self.series}: {self.talk}"

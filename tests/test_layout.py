@@ -47,3 +47,17 @@ def test_speakers_never_reaches_seminars_models_by_name():
 def test_seminars_root_keeps_at_most_twelve_modules():
     modules = sorted(path.name for path in (PROJECT / "seminars").glob("*.py"))
     assert len(modules) <= 12, modules
+
+
+def test_no_python_module_formats_through_a_template_tag_library():
+    offenders = [
+        str(path.relative_to(PROJECT))
+        for folder in ("seminars", "speakers", "config")
+        for path in python_files(folder)
+        if "templatetags" not in path.parts
+        and any(
+            module.startswith(("seminars.templatetags", "speakers.templatetags"))
+            for module in imported_modules(path)
+        )
+    ]
+    assert offenders == []

@@ -20,13 +20,13 @@ import icalendar
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur, vText
 
 from config.site import absolute_url
+from seminars import formatting
 from seminars.models import Talk
 from speakers import markdown
 
 PRODID = "-//Seminar site//Calendar feeds//EN"
 # RFC 7986 §5.7 and its older Microsoft spelling: how often subscribers should fetch again.
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
-CANCELLED_PREFIX = "Cancelled: "
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # Rendering Markdown is most of the cost of building an event, and a rebuild after one change
 # meets the same abstracts again.
@@ -38,6 +38,7 @@ CALENDAR_END = b"END:VCALENDAR\r\n"
 CODE_VERSION = hashlib.sha256(
     icalendar.__version__.encode()
     + Path(__file__).read_bytes()
+    + Path(formatting.__file__).read_bytes()
     + Path(markdown.__file__).read_bytes()
 ).hexdigest()[:16]
 
@@ -118,11 +119,6 @@ class EventData:
         return f"ical-event:{self.uid}:{digest}"
 
 
-def talk_summary(talk: EventData) -> str:
-    """Return the event title: the talk's title, marked when the talk is cancelled."""
-    return f"{CANCELLED_PREFIX}{talk.title}" if talk.is_cancelled else talk.title
-
-
 def talk_status(talk: EventData) -> str:
     """Return the event STATUS; a published placeholder keeps the time free, tentatively."""
     if talk.is_cancelled:
@@ -135,12 +131,9 @@ def talk_description(talk: EventData) -> str:
     paragraphs = []
     if talk.is_cancelled:
         paragraphs.append("This talk is cancelled.")
-    speakers = [
-        f"{name} ({affiliation})" if affiliation else name for name, affiliation in talk.speakers
-    ]
+    speakers = [formatting.speaker_credit(name, affiliation) for name, affiliation in talk.speakers]
     if speakers:
-        label = "Speakers" if len(speakers) > 1 else "Speaker"
-        paragraphs.append(f"{label}: {', '.join(speakers)}")
+        paragraphs.append(f"{formatting.speaker_label(len(speakers))}: {', '.join(speakers)}")
     abstract = abstract_text(talk.abstract)
     if abstract:
         paragraphs.append(abstract)
@@ -163,7 +156,7 @@ def talk_event(talk: EventData) -> Event:
     event.add("sequence", talk.sequence)
     event.add("dtstart", talk.local_start)
     event.add("dtend", talk.local_end)
-    event.add("summary", talk_summary(talk))
+    event.add("summary", formatting.talk_title(talk))
     event.add("status", talk_status(talk))
     if talk.location:
         event.add("location", talk.location)

@@ -4,9 +4,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
 from config.site import absolute_url
-from seminars.feeds.ical import CANCELLED_PREFIX
+from seminars import formatting
 from seminars.models import Talk
-from seminars.templatetags.talks import when
 from speakers.markdown import markdown_to_text
 
 RSS_ITEMS = 50
@@ -35,10 +34,10 @@ class UpcomingTalksFeed(Feed):
     def item_title(self, talk):
         speakers = ", ".join(link.speaker.name for link in talk.speaker_links())
         title = f"{talk.title} ({speakers})" if speakers else talk.title
-        return f"{CANCELLED_PREFIX}{title}" if talk.is_cancelled else title
+        return formatting.with_status(title, talk)
 
     def item_description(self, talk):
-        lines = [when(talk)]
+        lines = [formatting.when(talk)]
         if talk.location:
             lines.append(talk.location)
         lines.append(markdown_to_text(talk.abstract))

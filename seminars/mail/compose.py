@@ -3,6 +3,9 @@
 Pure functions: they take talks fetched with Talk.objects.public().with_speakers() (and their
 series), make no queries and are given the time (`now`) rather than reading the clock, so the
 online link appears exactly when it is public at that moment.
+
+The two bodies are templates side by side, templates/seminars/mail/announcement.txt and
+.html, rendered from the same context: each sentence is written once per format.
 """
 
 import datetime
@@ -14,12 +17,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from config.site import absolute_url
-from seminars.feeds.ical import talk_summary
+from seminars import formatting
 from seminars.models import Series, Talk
-from seminars.templatetags.talks import when
 from speakers.markdown import markdown_to_text, render_markdown
-
-TALK_SEPARATOR = "\n\n" + "-" * 40 + "\n\n"
 
 
 @dataclass(frozen=True)
@@ -47,22 +47,15 @@ class TalkBlock:
 
     @property
     def speaker_label(self) -> str:
-        return "Speakers" if len(self.speakers) > 1 else "Speaker"
-
-
-def speaker_credit(link) -> str:
-    """Return "Name (Affiliation)", with the affiliation the speaker had at the talk."""
-    if link.affiliation is None:
-        return link.speaker.name
-    return f"{link.speaker.name} ({link.affiliation.name})"
+        return formatting.speaker_label(len(self.speakers))
 
 
 def talk_block(talk: Talk, now: datetime.datetime) -> TalkBlock:
     """Return what the announcement says about `talk` at `now`."""
     return TalkBlock(
-        title=talk_summary(talk),
-        speakers=tuple(speaker_credit(link) for link in talk.speaker_links()),
-        when=when(talk),
+        title=formatting.talk_title(talk),
+        speakers=tuple(formatting.link_credit(link) for link in talk.speaker_links()),
+        when=formatting.when(talk),
         location=talk.location,
         online_url=talk.online_url_for_public(now),
         abstract_text=markdown_to_text(talk.abstract),
@@ -72,67 +65,40 @@ def talk_block(talk: Talk, now: datetime.datetime) -> TalkBlock:
     )
 
 
-def block_text(block: TalkBlock) -> str:
-    """Return the plain-text paragraphs of one talk."""
-    facts = []
-    if block.speakers:
-        facts.append(f"{block.speaker_label}: {', '.join(block.speakers)}")
-    facts.append(f"When: {block.when}")
-    if block.location:
-        facts.append(f"Where: {block.location}")
-    if block.online_url:
-        facts.append(f"Online: {block.online_url}")
-    paragraphs = [block.title, "\n".join(facts)]
-    if block.abstract_text:
-        paragraphs.append(block.abstract_text)
-    paragraphs.append(f"Talk page: {block.url}\nAdd to your calendar: {block.calendar_url}")
-    return "\n\n".join(paragraphs)
-
-
-def day_label(day: datetime.date) -> str:
-    """Return "Mon 7 Dec 2026"."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
+def announcement_message(
+    subject: str, heading: str, blocks: Sequence[TalkBlock], series_links: dict | None
+) -> Message:
+    """Return the message saying `blocks` under `heading` ("" for one talk), then the
+    series' page and calendar links if given; both bodies are rendered from one context."""
+    context = {"heading": heading, "blocks": blocks, "series_links": series_links}
+    return Message(
+        subject=subject,
+        text=render_to_string("seminars/mail/announcement.txt", context),
+        html=render_to_string("seminars/mail/announcement.html", context),
+    )
 
 
 def talk_announcement(talk: Talk, now: datetime.datetime) -> Message:
     """Return the announcement of one talk."""
     block = talk_block(talk, now)
-    start = talk.local_start
-    subject = f"{talk.series.name}, {start:%a} {start.day} {start:%b}, {start:%H:%M}: {block.title}"
-    return Message(
-        subject=subject,
-        text=block_text(block) + "\n",
-        html=render_to_string(
-            "seminars/announcement.html", {"heading": "", "blocks": [block], "series_links": None}
-        ),
-    )
+    subject = f"{talk.series.name}, {formatting.short_time(talk.local_start)}: {block.title}"
+    return announcement_message(subject, heading="", blocks=[block], series_links=None)
 
 
 def week_announcement(
     series: Series, week_start: datetime.date, talks: Sequence[Talk], now: datetime.datetime
 ) -> Message:
     """Return the announcement of the talks of `series` in the week from Monday `week_start`."""
-    heading = f"{series.name}: talks in the week of {day_label(week_start)}"
+    heading = f"{series.name}: talks in the week of {formatting.day_label(week_start)}"
     blocks = [talk_block(talk, now) for talk in talks]
     series_url = absolute_url(reverse("seminars:series-detail", kwargs={"slug": series.slug}))
     calendar_url = absolute_url(reverse("seminars:series-calendar", kwargs={"slug": series.slug}))
-    if blocks:
-        body = TALK_SEPARATOR.join(block_text(block) for block in blocks)
-    else:
-        body = "No talks are scheduled this week."
-    text = (
-        f"{heading}\n\n{body}\n\n"
-        f"All talks of the series: {series_url}\nSubscribe to its calendar: {calendar_url}\n"
+    return announcement_message(
+        heading,
+        heading=heading,
+        blocks=blocks,
+        series_links={"url": series_url, "calendar_url": calendar_url},
     )
-    html = render_to_string(
-        "seminars/announcement.html",
-        {
-            "heading": heading,
-            "blocks": blocks,
-            "series_links": {"url": series_url, "calendar_url": calendar_url},
-        },
-    )
-    return Message(subject=heading, text=text, html=html)
 
 
 def monday_of(day: datetime.date) -> datetime.date:

@@ -188,7 +188,7 @@ def send_announcement(
         connection=connection,
     )
     email.attach_alternative(
-        render_to_string("seminars/announcement_email.html", {"message": message}), "text/html"
+        render_to_string("seminars/mail/announcement_email.html", {"message": message}), "text/html"
     )
     try:
         email.send()

@@ -16,7 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from seminars.mail.compose import coming_week, day_label, monday_of
+from seminars.formatting import day_label
+from seminars.mail.compose import coming_week, monday_of
 from seminars.mail.send import (
     AnnouncementRefused,
     Target,

@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
 
+from seminars import formatting
 from seminars.models import EventType, Series, Talk, TalkSpeaker
 from seminars.signals import one_bump
 from speakers.models import Affiliation, Speaker
@@ -65,15 +66,12 @@ MAX_LENGTHS = {
 
 def speaker_text(name: str, affiliation: str) -> str:
     """Return "Name (Affiliation)", or "Name" without an affiliation."""
-    return f"{name} ({affiliation})" if affiliation else name
+    return formatting.speaker_credit(name, affiliation)
 
 
 def speakers_cell(talk: Talk) -> str:
     """Return "Name (Affiliation); Name" for the talk's speakers, in order."""
-    return "; ".join(
-        speaker_text(link.speaker.name, link.affiliation.name if link.affiliation else "")
-        for link in talk.speaker_links()
-    )
+    return "; ".join(formatting.link_credit(link) for link in talk.speaker_links())
 
 
 def talk_row(talk: Talk) -> dict[str, str]:

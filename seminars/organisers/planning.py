@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from seminars.formatting import PLACEHOLDER_MARKER
 from seminars.models import Series, Talk
-
-PLACEHOLDER_TITLE = "Speaker to be announced"
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def create_placeholders(series: Series, slots: Collection[PlannedSlot]) -> list[
     """Create a draft placeholder talk in each free slot; return them."""
     return [
         Talk.objects.create(
-            title=PLACEHOLDER_TITLE,
+            title=PLACEHOLDER_MARKER,
             series=series,
             start=slot.start,
             end=slot.end,

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django import template
 
 from config.site import absolute_url
+from seminars import formatting
 from seminars.models import Talk
 from speakers.markdown import markdown_to_text
 
@@ -11,18 +12,15 @@ register = template.Library()
 
 GOOGLE_DETAILS_LENGTH = 1000
 
-
-def _day(moment: datetime.datetime) -> str:
-    return f"{moment:%a} {moment.day} {moment:%b %Y}"
-
-
-@register.filter
-def when(talk: Talk) -> str:
-    """Return the talk's time in its series' timezone: "Tue 8 Dec 2026, 12:00–13:00 EST"."""
-    start, end = talk.local_start, talk.local_end
-    if start.date() == end.date():
-        return f"{_day(start)}, {start:%H:%M}–{end:%H:%M} {end:%Z}"
-    return f"{_day(start)}, {start:%H:%M %Z} – {_day(end)}, {end:%H:%M %Z}"
+# The wordings of a talk, as seminars.formatting writes them everywhere.
+register.filter("when", formatting.when)
+register.filter("series_time", formatting.series_time)
+register.filter("month_year", formatting.month_year)
+register.filter("day_label", formatting.day_label)
+register.filter("speaker_credit", formatting.speaker_credit)
+register.filter("short_credit", formatting.short_credit)
+register.filter("speaker_label", formatting.speaker_label)
+register.filter("status_marker", formatting.status_marker)
 
 
 @register.filter
@@ -49,15 +47,3 @@ def google_calendar_url(talk: Talk) -> str:
 def absolute(path: str) -> str:
     """Return a site path as an absolute URL on SITE_URL."""
     return absolute_url(path)
-
-
-@register.filter
-def month_year(moment: datetime.datetime) -> str:
-    """Return "December 2026" for a datetime, in the timezone it carries."""
-    return f"{moment:%B %Y}"
-
-
-@register.filter
-def series_time(moment: datetime.datetime) -> str:
-    """Return "Tue 1 Dec 2026, 12:00 EST" for a datetime, in the timezone it carries."""
-    return f"{_day(moment)}, {moment:%H:%M %Z}"

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from seminars.formatting import series_time
 from seminars.models import Series
 from seminars.organisers.forms import WEEKDAYS, PlanTermForm
 from seminars.organisers.planning import create_placeholders, plan_term
-from seminars.templatetags.talks import series_time
 
 WEEKDAY_NUMBERS = {name.lower(): number for number, name in WEEKDAYS}
 

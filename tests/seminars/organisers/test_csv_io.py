@@ -144,6 +144,9 @@ def test_csv_round_trip_through_the_admin_export_and_import(demo, staff_client):
         "Tech week",
     ]
     assert "Yuliang Li" in plan.new_speakers
+    assert "<td>Venkat Pullela (Keysight); Tushar Krishna (Georgia Tech)</td>" in (
+        preview.content.decode()
+    )
     assert Talk.objects.count() == 0  # nothing is saved before the confirmation
 
     confirm = preview.context["confirm_form"].initial["csv"]

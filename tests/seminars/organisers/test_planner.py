@@ -178,6 +178,7 @@ def test_agenda_shows_weeks_talks_and_clashes(staff_client, now):
     content = response.content.decode()
     assert "Clash: same room as" in content
     assert "[open slot, draft]" in content
+    assert '<th scope="row">Mon 7 Dec 2026</th>' in content
     assert mine.pk
 
 

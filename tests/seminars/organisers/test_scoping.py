@@ -394,8 +394,8 @@ def test_admin_object_pages_render_for_organisers_and_superusers(client, organis
 def test_admin_templates_of_the_organiser_tools_have_no_inline_script_or_style():
     paths = [
         *(TEMPLATES / "admin" / "seminars").rglob("*.html"),
-        TEMPLATES / "seminars" / "announcement.html",
-        TEMPLATES / "seminars" / "announcement_email.html",
+        TEMPLATES / "seminars" / "mail" / "announcement.html",
+        TEMPLATES / "seminars" / "mail" / "announcement_email.html",
     ]
     for path in paths:
         source = path.read_text(encoding="utf-8")
