@@ -2,8 +2,10 @@ import base64
 import datetime
 import re
 import uuid
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +14,7 @@ from django.urls import reverse
 from seminars.models import ContentVersion, EventType, Series, Talk
 from seminars.organisers.csv_io import (
     COLUMNS,
+    CSV_COLUMNS,
     InvalidImport,
     SpeakerCell,
     import_talks,
@@ -20,7 +23,12 @@ from seminars.organisers.csv_io import (
     talks_csv,
 )
 from speakers.models import Affiliation, RetiredSlug, Speaker
-from tests.factories import AffiliationFactory, SeriesFactory, SpeakerFactory, TalkFactory
+from tests.factories import (
+    AffiliationFactory,
+    SeriesFactory,
+    SpeakerFactory,
+    TalkFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -399,3 +407,19 @@ def test_parse_speaker_reads_name_and_affiliation(text, speaker):
 def test_parse_speaker_refuses_unmatched_parentheses(text, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         parse_speaker(text)
+
+
+def test_readme_csv_table_is_the_column_table():
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| Column | What it holds |\n| --- | --- |\n")[1]
+    rows = table.split("\n\n")[0].splitlines()
+
+    assert rows == [f"| `{column.name}` | {column.help} |" for column in CSV_COLUMNS]
+
+
+def test_admin_import_page_lists_every_column(staff_client):
+    response = staff_client.get(reverse("admin:seminars_talk_import"))
+
+    assert response.context["columns"] == CSV_COLUMNS
+    content = response.content.decode()
+    assert [content.count(f"<td><code>{name}</code></td>") for name in COLUMNS] == [1] * 11
