@@ -1,7 +1,8 @@
 """Talks as CSV: export, and an import that checks every row before it writes any.
 
 CSV_COLUMNS is the one list of the columns: the header, the export, the parser, the import
-page's help and the README's table all come from it.
+page's help and the README's table all come from it. Optional columns may be left off the end
+of a file (an older export still imports); a column left off reads as blank cells.
 
 read_import() parses and checks (reading the database, writing nothing); import_talks() is
 the one service that writes, in one transaction.
@@ -199,51 +200,62 @@ def parse_location(text: str) -> str:
 
 @dataclass(frozen=True)
 class Column:
-    """One CSV column: its header name, how a talk's value is exported, how a cell is
-    parsed, and what it holds (for people)."""
+    """One CSV column: its header name, whether a file must have it, how a talk's value is
+    exported, how a cell is parsed, and what it holds (for people)."""
 
     name: str
+    required: bool  # An optional column may be left off the end of a file.
     export: Callable[[Talk], str]  # the talk is fetched with with_speakers()
-    # From the cell's text, stripped ("" when blank); raises CellError.
+    # From the cell's text, stripped ("" when blank or left off); raises CellError.
     parse: Callable[[str], Any]
     help: str
+
+    @property
+    def presence(self) -> str:
+        return "required" if self.required else "optional"
 
 
 CSV_COLUMNS = (
     Column(
         "uid",
+        True,
         lambda talk: str(talk.uid),
         parse_uid,
         "An existing talk's uid updates that talk; blank makes a new talk, with a new uid.",
     ),
     Column(
         "slug",
+        True,
         lambda talk: talk.slug,
         parse_slug,
         "The talk's address: blank keeps the current one (or makes one from the title); a "
         "change keeps the old address redirecting.",
     ),
-    Column("title", lambda talk: talk.title, parse_title, "The title; never blank."),
+    Column("title", True, lambda talk: talk.title, parse_title, "The title; never blank."),
     Column(
         "status",
+        True,
         lambda talk: talk.status,
         parse_status,
         "draft (also when blank), published or cancelled.",
     ),
     Column(
         "start",
+        True,
         lambda talk: talk.local_start.isoformat(),
         parse_start,
         "ISO 8601 with a UTC offset, such as 2026-12-08T12:00:00-05:00.",
     ),
     Column(
         "end",
+        True,
         lambda talk: talk.local_end.isoformat(),
         parse_end,
         "As start; blank is the series' default length.",
     ),
     Column(
         "series",
+        True,
         lambda talk: talk.series.name,
         parse_series,
         "The series' name, exactly. A new name makes a new series (superusers only; it gets "
@@ -251,6 +263,7 @@ CSV_COLUMNS = (
     ),
     Column(
         "speakers",
+        False,
         speakers_cell,
         parse_speakers,
         "Name (Affiliation); Name (Affiliation), in order, with the affiliation the speaker had "
@@ -259,18 +272,21 @@ CSV_COLUMNS = (
     ),
     Column(
         "event_types",
+        False,
         lambda talk: "; ".join(event_type.name for event_type in talk.event_types.all()),
         parse_event_types,
         "Names separated by ;.",
     ),
     Column(
         "location",
+        False,
         lambda talk: talk.location,
         parse_location,
         "The room; blank is the series' default room.",
     ),
     Column(
         "abstract",
+        False,
         lambda talk: talk.abstract,
         str,
         "The abstract, in Markdown.",
@@ -337,14 +353,15 @@ class InvalidImport(Exception):
 
 
 def parse_row(number: int, cells: dict[str, str]) -> tuple[ImportRow | None, list[str]]:
-    """Return the parsed row, or None and what is wrong with it (every problem)."""
+    """Return the parsed row, or None and what is wrong with it (every problem). A column
+    missing from `cells` (left off the file) reads as a blank cell."""
     blocked = [column for column, value in cells.items() if "\x00" in value]
     if blocked:
         return None, [f"{', '.join(blocked)} holds a NUL character, which cannot be stored"]
     values, problems = {}, []
     for column in CSV_COLUMNS:
         try:
-            values[column.name] = column.parse(cells[column.name])
+            values[column.name] = column.parse(cells.get(column.name, ""))
         except CellError as error:
             problems.extend(error.problems)
     start, end = values.get("start"), values.get("end")
@@ -355,24 +372,39 @@ def parse_row(number: int, cells: dict[str, str]) -> tuple[ImportRow | None, lis
     return ImportRow(row=number, **values), []
 
 
+def header_problem(header: list[str]) -> str | None:
+    """Return what is wrong with a file's `header`: it must name the columns in order, and
+    may leave off optional ones at the end."""
+    if tuple(header) == COLUMNS[: len(header)]:
+        missing = [column.name for column in CSV_COLUMNS[len(header) :] if column.required]
+        if not missing:
+            return None
+        if header:
+            plural = "s" if len(missing) > 1 else ""
+            return (
+                f"the header lacks the required column{plural} {', '.join(missing)} "
+                f"(it is {','.join(header)})"
+            )
+    return f"the header must be exactly {','.join(COLUMNS)} (it is {','.join(header)})"
+
+
 def parse_csv(text: str) -> tuple[list[ImportRow], list[RowError]]:
     """Return the rows of CSV `text` and what is wrong with the bad ones."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     try:
         header = [name.strip().lower() for name in next(reader, [])]
-        if tuple(header) != COLUMNS:
-            expected, found = ",".join(COLUMNS), ",".join(header)
-            return [], [RowError(1, f"the header must be exactly {expected} (it is {found})")]
+        if (problem := header_problem(header)) is not None:
+            return [], [RowError(1, problem)]
         rows, errors = [], []
         for number, values in enumerate(reader, start=2):
             if not any(value.strip() for value in values):
                 continue
-            if len(values) != len(COLUMNS):
+            if len(values) != len(header):
                 errors.append(
-                    RowError(number, f"it has {len(values)} cells, the header {len(COLUMNS)}")
+                    RowError(number, f"it has {len(values)} cells, the header {len(header)}")
                 )
                 continue
-            cells = {name: value.strip() for name, value in zip(COLUMNS, values, strict=True)}
+            cells = {name: value.strip() for name, value in zip(header, values, strict=True)}
             row, problems = parse_row(number, cells)
             errors.extend(RowError(number, problem) for problem in problems)
             if row is not None:

@@ -409,12 +409,77 @@ def test_parse_speaker_refuses_unmatched_parentheses(text, message):
         parse_speaker(text)
 
 
+def test_csv_import_of_an_older_export_without_the_optional_columns(superuser):
+    SeriesFactory(name="Systems Seminar", default_location="Room 101")
+    text = (
+        "uid,slug,title,status,start,end,series\r\n"
+        ",short,Short file,published,2026-12-08T12:00:00-05:00,,Systems Seminar\r\n"
+    )
+
+    result = import_talks(text, superuser)
+
+    talk = Talk.objects.with_speakers().get()
+    assert [created.pk for created in result.created] == [talk.pk]
+    assert (talk.slug, talk.title, talk.status, talk.start, talk.end) == (
+        "short",
+        "Short file",
+        Talk.Status.PUBLISHED,
+        datetime.datetime(2026, 12, 8, 17, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 12, 8, 18, 0, tzinfo=datetime.UTC),
+    )
+    assert (talk.speaker_links(), list(talk.event_types.all())) == ([], [])
+    assert (talk.location, talk.abstract) == ("Room 101", "")
+
+
+def test_csv_import_reads_a_left_off_column_as_blank_cells(superuser):
+    talk = TalkFactory(
+        title="Talk",
+        location="Room 7",
+        abstract="Kept?",
+        speakers=[SpeakerFactory(name="Ada One", affiliation=None)],
+    )
+    header = "uid,slug,title,status,start,end,series,speakers,event_types"
+    text = (
+        f"{header}\r\n"
+        f"{talk.uid},,Talk,published,2026-12-08T12:00:00-05:00,,{talk.series.name},Ada One,\r\n"
+    )
+
+    result = import_talks(text, superuser)
+
+    talk.refresh_from_db()
+    assert [updated.pk for updated in result.updated] == [talk.pk]
+    # As blank cells: a blank location is the series' default room, a blank abstract none.
+    assert (talk.location, talk.abstract) == ("Room 101", "")
+
+
+def test_csv_import_refuses_a_header_without_a_required_column(superuser):
+    text = "uid,slug,title,status,start,end\r\n,,Talk,,2026-12-08T12:00:00Z,\r\n"
+
+    assert [str(error) for error in read_import(text, superuser).errors] == [
+        "Row 1: the header lacks the required column series (it is uid,slug,title,status,start,end)"
+    ]
+    assert [str(error) for error in read_import("uid,slug,title\r\n", superuser).errors] == [
+        "Row 1: the header lacks the required columns status, start, end, series "
+        "(it is uid,slug,title)"
+    ]
+
+
+def test_csv_import_refuses_a_row_shorter_than_a_short_header(superuser):
+    text = "uid,slug,title,status,start,end,series\r\n,,Talk,,2026-12-08T12:00:00Z,\r\n"
+
+    assert [str(error) for error in read_import(text, superuser).errors] == [
+        "Row 2: it has 6 cells, the header 7"
+    ]
+
+
 def test_readme_csv_table_is_the_column_table():
     readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
-    table = readme.split("| Column | What it holds |\n| --- | --- |\n")[1]
+    table = readme.split("| Column | In the file | What it holds |\n| --- | --- | --- |\n")[1]
     rows = table.split("\n\n")[0].splitlines()
 
-    assert rows == [f"| `{column.name}` | {column.help} |" for column in CSV_COLUMNS]
+    assert rows == [
+        f"| `{column.name}` | {column.presence} | {column.help} |" for column in CSV_COLUMNS
+    ]
 
 
 def test_admin_import_page_lists_every_column(staff_client):
