@@ -27,6 +27,10 @@ from speakers.services import retire_slug
 from speakers.slugs import SLUG_MAX_LENGTH
 
 LIST_SEPARATOR = ";"
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV
+# Injection"): the export puts a ' in front, which spreadsheets show as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_ESCAPE = "'"
 # Past this size an import is better split: the preview posts the file back in the form.
 # The preview posts the file back base64-encoded (4/3 larger): stay under Django's 2.5 MB
 # DATA_UPLOAD_MAX_MEMORY_SIZE with room for the rest of the form.
@@ -295,12 +299,30 @@ CSV_COLUMNS = (
 COLUMNS = tuple(column.name for column in CSV_COLUMNS)
 
 
+def starts_like_formula(text: str) -> bool:
+    """Return whether `text`, after any quotes, starts as a spreadsheet formula does."""
+    return text.lstrip(FORMULA_ESCAPE).startswith(FORMULA_STARTS)
+
+
+def escape_formula(text: str) -> str:
+    """Return `text` with a ' in front when it starts like a formula, even after quotes (so
+    that unescape_formula() gives back exactly `text`)."""
+    return FORMULA_ESCAPE + text if starts_like_formula(text) else text
+
+
+def unescape_formula(text: str) -> str:
+    """Return `text` without the ' that escape_formula() put in front of it, if it did."""
+    if text.startswith(FORMULA_ESCAPE) and starts_like_formula(text):
+        return text.removeprefix(FORMULA_ESCAPE)
+    return text
+
+
 # Export
 
 
 def talk_row(talk: Talk) -> dict[str, str]:
-    """Return the CSV cells of `talk` (fetched with with_speakers())."""
-    return {column.name: column.export(talk) for column in CSV_COLUMNS}
+    """Return the CSV cells of `talk` (fetched with with_speakers()), escaped for spreadsheets."""
+    return {column.name: escape_formula(column.export(talk)) for column in CSV_COLUMNS}
 
 
 def talks_csv(talks: Iterable[Talk]) -> str:
@@ -404,7 +426,10 @@ def parse_csv(text: str) -> tuple[list[ImportRow], list[RowError]]:
                     RowError(number, f"it has {len(values)} cells, the header {len(header)}")
                 )
                 continue
-            cells = {name: value.strip() for name, value in zip(header, values, strict=True)}
+            cells = {
+                name: unescape_formula(value.strip())
+                for name, value in zip(header, values, strict=True)
+            }
             row, problems = parse_row(number, cells)
             errors.extend(RowError(number, problem) for problem in problems)
             if row is not None:

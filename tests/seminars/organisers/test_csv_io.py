@@ -17,14 +17,17 @@ from seminars.organisers.csv_io import (
     CSV_COLUMNS,
     InvalidImport,
     SpeakerCell,
+    escape_formula,
     import_talks,
     parse_speaker,
     read_import,
     talks_csv,
+    unescape_formula,
 )
 from speakers.models import Affiliation, RetiredSlug, Speaker
 from tests.factories import (
     AffiliationFactory,
+    EventTypeFactory,
     SeriesFactory,
     SpeakerFactory,
     TalkFactory,
@@ -470,6 +473,70 @@ def test_csv_import_refuses_a_row_shorter_than_a_short_header(superuser):
     assert [str(error) for error in read_import(text, superuser).errors] == [
         "Row 2: it has 6 cells, the header 7"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "exported"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1 idea", "'+1 idea"),
+        ("-5 ways", "'-5 ways"),
+        ("-5", "'-5"),
+        ("@home", "'@home"),
+        ("\tTabbed", "'\tTabbed"),
+        ("\rReturned", "'\rReturned"),
+        ("'=already quoted", "''=already quoted"),
+        ("''-twice", "'''-twice"),
+        ("'plain quote", "'plain quote"),
+        ("'", "'"),
+        ("5-a-side", "5-a-side"),
+        ("", ""),
+    ],
+)
+def test_formula_escape_adds_one_quote_that_unescape_takes_off(text, exported):
+    assert escape_formula(text) == exported
+    assert unescape_formula(exported) == text
+
+
+def test_csv_export_quotes_cells_a_spreadsheet_would_run_as_formulas(superuser):
+    talk = TalkFactory(
+        uid=uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        slug="formulas",
+        title='=HYPERLINK("https://evil.example","Click")',
+        series=SeriesFactory(name="+Series"),
+        location="@home",
+        abstract="-5 ways\nto fail.",
+        speakers=[SpeakerFactory(name="-Dash One", affiliation=None)],
+        event_types=[EventTypeFactory(name="=Tag")],
+    )
+
+    text = talks_csv(Talk.objects.with_speakers().filter(pk=talk.pk))
+
+    assert text == (
+        f"{HEADER}\r\n"
+        "12345678-1234-5678-1234-567812345678,formulas,"
+        '"\'=HYPERLINK(""https://evil.example"",""Click"")",published,'
+        "2026-12-08T12:00:00-05:00,2026-12-08T13:00:00-05:00,'+Series,"
+        "'-Dash One,'=Tag,'@home,"
+        '"\'-5 ways\nto fail."\r\n'
+    )
+    before = snapshot()
+    empty_the_database()
+    result = import_talks(text, superuser)
+    assert (len(result.created), len(result.updated), result.unchanged) == (1, 0, 0)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("title", ["-5 ways", "-5", "'=quoted by hand", "'-", "@"])
+def test_csv_export_then_import_leaves_a_title_unchanged(superuser, title):
+    talk = TalkFactory(title=title)
+    text = talks_csv(Talk.objects.with_speakers())
+
+    result = import_talks(text, superuser)
+
+    assert (result.created, result.updated, result.unchanged) == ([], [], 1)
+    talk.refresh_from_db()
+    assert talk.title == title
 
 
 def test_readme_csv_table_is_the_column_table():
