@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import redirect
@@ -191,6 +192,33 @@ class EventTypeAdmin(SluggedAdmin):
         return deleted, model_count, perms_needed, protected
 
 
+TALK_READONLY_FIELDS = ("uid", "sequence", "previous_start", "created", "updated")
+# The talk form as the admin shows it, and the one list of its fields: the form's Meta.fields
+# are the editable ones.
+TALK_FIELDSETS = (
+    (
+        None,
+        {
+            "fields": (
+                "title",
+                "slug",
+                "series",
+                "status",
+                "is_placeholder",
+                "event_types",
+                "loaded_edit_version",
+            )
+        },
+    ),
+    (
+        "When and where",
+        {"fields": ("start", "end", "location", "online_url", "online_link_visibility")},
+    ),
+    ("Content", {"fields": ("abstract", "host", "slides_url", "recording_url")}),
+    ("Calendar bookkeeping", {"classes": ("collapse",), "fields": TALK_READONLY_FIELDS}),
+)
+
+
 class TalkAdminForm(forms.ModelForm):
     """Talk form whose start and end are entered and shown in the series' timezone, and
     that refuses to overwrite a change saved by someone else since it was opened."""
@@ -199,22 +227,8 @@ class TalkAdminForm(forms.ModelForm):
 
     class Meta:
         model = Talk
-        fields = (
-            "title",
-            "slug",
-            "series",
-            "status",
-            "event_types",
-            "start",
-            "end",
-            "location",
-            "online_url",
-            "online_link_visibility",
-            "is_placeholder",
-            "abstract",
-            "host",
-            "slides_url",
-            "recording_url",
+        fields = tuple(
+            name for name in flatten_fieldsets(TALK_FIELDSETS) if name not in TALK_READONLY_FIELDS
         )
 
     def __init__(self, *args, **kwargs):
@@ -311,36 +325,9 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
     ordering = ("-start",)
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("event_types",)
-    readonly_fields = ("uid", "sequence", "previous_start", "created", "updated")
+    readonly_fields = TALK_READONLY_FIELDS
     actions = ("publish_selected", "cancel_selected", "duplicate_selected", "export_csv")
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "title",
-                    "slug",
-                    "series",
-                    "status",
-                    "is_placeholder",
-                    "event_types",
-                    "loaded_edit_version",
-                )
-            },
-        ),
-        (
-            "When and where",
-            {"fields": ("start", "end", "location", "online_url", "online_link_visibility")},
-        ),
-        ("Content", {"fields": ("abstract", "host", "slides_url", "recording_url")}),
-        (
-            "Calendar bookkeeping",
-            {
-                "classes": ("collapse",),
-                "fields": ("uid", "sequence", "previous_start", "created", "updated"),
-            },
-        ),
-    )
+    fieldsets = TALK_FIELDSETS
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_speakers()

@@ -80,7 +80,7 @@ class EmbedTalksView(ParsedQueryMixin, TemplateView):
             talks, name, page_path = [], settings.SITE_NAME, None
         else:
             talks = talk_list.talks[: self.paging.limit]
-            name, page_path = talk_list.name, talk_list.page_path()
+            name, page_path = talk_list.filters.name(), talk_list.filters.page_path()
         fallback = "seminars:home" if self.when == "upcoming" else "seminars:archive"
         return super().get_context_data(
             talks=talks,

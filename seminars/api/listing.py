@@ -13,9 +13,8 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 from django.utils import timezone
 
-from seminars.feeds.selection import FeedQuery, feed_name, resolve_filters
-from seminars.models import EventType, Series, Talk, TalkQuerySet
-from speakers.models import Speaker
+from seminars.feeds.selection import FeedFilters, FeedQuery
+from seminars.models import TalkQuerySet
 
 WHEN_CHOICES = ("upcoming", "past", "all")
 DEFAULT_WHEN = "upcoming"
@@ -113,11 +112,7 @@ class TalkListQuery:
 
     def pairs(self) -> list[tuple[str, str]]:
         """Return the query as canonical (key, value) pairs; defaults are left out."""
-        pairs = [
-            *(("series", slug) for slug in self.filters.series),
-            *(("tag", slug) for slug in self.filters.tags),
-            *(("speaker", slug) for slug in self.filters.speakers),
-        ]
+        pairs = self.filters.pairs()
         if self.when != DEFAULT_WHEN:
             pairs.append(("when", self.when))
         if self.first_day:
@@ -159,26 +154,14 @@ class TalkList:
     """The talks of a list, in order, and the series, event types and speakers it names."""
 
     talks: TalkQuerySet
-    series: list[Series]
-    event_types: list[EventType]
-    speakers: list[Speaker]
-
-    @property
-    def name(self) -> str:
-        """Return what the talks are: "Systems Seminar — Round table", "Talks by …"."""
-        return feed_name(self.series, self.event_types, self.speakers)
-
-    def page_path(self) -> str | None:
-        """Return the site page of the one series, tag or speaker the list names, if so."""
-        named = [*self.series, *self.event_types, *self.speakers]
-        return named[0].get_absolute_url() if len(named) == 1 else None
+    filters: FeedFilters
 
 
 def select_talks(query: TalkListQuery, now: datetime.datetime | None = None) -> TalkList:
     """Return the public talks `query` asks for as of `now`: upcoming ones soonest first,
     past ones latest first, all of them in date order; raise UnknownFeedError."""
-    series, event_types, speakers = resolve_filters(query.filters)
-    talks = Talk.objects.public().matching(series, event_types, speakers)
+    filters = FeedFilters.resolve(query.filters)
+    talks = filters.talks()
     if query.when == "upcoming":
         talks = talks.upcoming(now)
     elif query.when == "past":
@@ -189,4 +172,4 @@ def select_talks(query: TalkListQuery, now: datetime.datetime | None = None) -> 
         talks = talks.filter(start__gte=start)
     if (end := day_start(next_day(query.last_day))) is not None:
         talks = talks.filter(start__lt=end)
-    return TalkList(talks.with_speakers(), series, event_types, speakers)
+    return TalkList(talks.with_speakers(), filters)

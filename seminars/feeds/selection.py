@@ -69,14 +69,17 @@ class FeedQuery:
         """Whether old talks are left out; a speaker's feed alone keeps all their talks."""
         return not (self.speakers and not self.series and not self.tags)
 
-    def key(self) -> str:
-        """Return the filters as one canonical query string."""
-        pairs = [
+    def pairs(self) -> list[tuple[str, str]]:
+        """Return the filters as canonical (key, value) pairs of a query string."""
+        return [
             *(("series", slug) for slug in self.series),
             *(("tag", slug) for slug in self.tags),
             *(("speaker", slug) for slug in self.speakers),
         ]
-        return urlencode(pairs)
+
+    def key(self) -> str:
+        """Return the filters as one canonical query string."""
+        return urlencode(self.pairs())
 
 
 @dataclass(frozen=True)
@@ -142,58 +145,86 @@ def join_names(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def feed_name(
-    series: Sequence[Series], event_types: Sequence[EventType], speakers: Sequence[Speaker]
-) -> str:
-    """Return the calendar's name: "Systems Seminar — Round table", "Talks by William Nixon"."""
-    by = f"Talks by {join_names([speaker.name for speaker in speakers])}" if speakers else ""
-    if by and not series and not event_types:
-        return by
-    parts = [", ".join(s.name for s in series) if series else settings.SITE_NAME]
-    parts += [", ".join(event_type.name for event_type in event_types)] if event_types else []
-    parts += [by] if by else []
-    return " — ".join(parts)
+@dataclass(frozen=True)
+class FeedFilters:
+    """The public series, event types and speakers that a feed's filters name (a FeedQuery
+    resolved), each kind ordered by name: which talks the feed shows, and what it is called."""
 
+    series: tuple[Series, ...] = ()
+    event_types: tuple[EventType, ...] = ()
+    speakers: tuple[Speaker, ...] = ()
 
-def feed_description(
-    series: Sequence[Series], event_types: Sequence[EventType], speakers: Sequence[Speaker]
-) -> str:
-    """Return what the calendar is about, in plain text."""
-    if len(series) == 1 and not event_types and not speakers:
-        about = markdown_to_text(series[0].description)
-    elif len(event_types) == 1 and not series and not speakers:
-        about = event_types[0].description
-    elif speakers and not series and not event_types:
-        about = f"{feed_name([], [], speakers)} at {settings.SITE_NAME}."
-    else:
-        about = ""
-    return about or settings.SITE_TAGLINE
+    @classmethod
+    def resolve(cls, query: FeedQuery) -> "FeedFilters":
+        """Return what `query` names; raise UnknownFeedError naming the parameter ("series",
+        "tag", "speaker")."""
+        return cls(
+            series=tuple(resolve_slugs(public_series(), query.series, "series")),
+            event_types=tuple(resolve_slugs(public_event_types(), query.tags, "tag")),
+            speakers=tuple(resolve_slugs(public_speakers(), query.speakers, "speaker")),
+        )
 
+    @classmethod
+    def of(cls, obj: Series | EventType | Speaker) -> "FeedFilters":
+        """Return the filters of the feed of one series, event type or speaker."""
+        return cls(
+            series=(obj,) if isinstance(obj, Series) else (),
+            event_types=(obj,) if isinstance(obj, EventType) else (),
+            speakers=(obj,) if isinstance(obj, Speaker) else (),
+        )
 
-def resolve_filters(
-    query: FeedQuery,
-) -> tuple[list[Series], list[EventType], list[Speaker]]:
-    """Return the public series, event types and speakers that `query` names;
-    raise UnknownFeedError naming the parameter ("series", "tag", "speaker")."""
-    return (
-        resolve_slugs(public_series(), query.series, "series"),
-        resolve_slugs(public_event_types(), query.tags, "tag"),
-        resolve_slugs(public_speakers(), query.speakers, "speaker"),
-    )
+    def talks(self) -> TalkQuerySet:
+        """Return the public talks the filters let through, in no particular order."""
+        return Talk.objects.public().matching(self.series, self.event_types, self.speakers)
+
+    def name(self) -> str:
+        """Return the calendar's name: "Systems Seminar — Round table", "Talks by William
+        Nixon"."""
+        speakers = [speaker.name for speaker in self.speakers]
+        by = f"Talks by {join_names(speakers)}" if speakers else ""
+        if by and not self.series and not self.event_types:
+            return by
+        parts = [", ".join(s.name for s in self.series) if self.series else settings.SITE_NAME]
+        if self.event_types:
+            parts.append(", ".join(event_type.name for event_type in self.event_types))
+        parts += [by] if by else []
+        return " — ".join(parts)
+
+    def description(self) -> str:
+        """Return what the calendar is about, in plain text."""
+        series, event_types, speakers = self.series, self.event_types, self.speakers
+        if len(series) == 1 and not event_types and not speakers:
+            about = markdown_to_text(series[0].description)
+        elif len(event_types) == 1 and not series and not speakers:
+            about = event_types[0].description
+        elif speakers and not series and not event_types:
+            about = f"{self.name()} at {settings.SITE_NAME}."
+        else:
+            about = ""
+        return about or settings.SITE_TAGLINE
+
+    def timezone_name(self) -> str:
+        """Return the timezone the calendar is shown in: its one series', else the site's."""
+        return self.series[0].timezone if len(self.series) == 1 else settings.TIME_ZONE
+
+    def page_path(self) -> str | None:
+        """Return the site page of the one series, event type or speaker named, if so."""
+        named = [*self.series, *self.event_types, *self.speakers]
+        return named[0].get_absolute_url() if len(named) == 1 else None
 
 
 def select_feed(query: FeedQuery, today: datetime.date | None) -> Feed:
     """Return the feed `query` asks for, as of `today` (None: no time window);
     raise UnknownFeedError."""
-    series, event_types, speakers = resolve_filters(query)
-    talks = Talk.objects.public().matching(series, event_types, speakers)
+    filters = FeedFilters.resolve(query)
+    talks = filters.talks()
     if query.windowed and today is not None:
         talks = talks.since(window_start(today))
     return Feed(
         talks=talks.order_by("start", "pk"),
-        name=feed_name(series, event_types, speakers),
-        description=feed_description(series, event_types, speakers),
-        timezone_name=series[0].timezone if len(series) == 1 else settings.TIME_ZONE,
+        name=filters.name(),
+        description=filters.description(),
+        timezone_name=filters.timezone_name(),
     )
 
 
@@ -294,5 +325,4 @@ def feed_links(obj: Series | EventType | Speaker | None) -> SubscribeLinks:
     if obj is None:
         return subscribe_links(reverse("seminars:calendar"), settings.SITE_NAME)
     path = reverse(FEED_URL_NAMES[type(obj)], args=[obj.slug])
-    name = feed_name(*([obj] if isinstance(obj, kind) else [] for kind in FEED_URL_NAMES))
-    return subscribe_links(path, name)
+    return subscribe_links(path, FeedFilters.of(obj).name())

@@ -27,6 +27,7 @@ from seminars.mail.send import (
 )
 from seminars.models import Announcement, Series, Talk
 from seminars.organisers.csv_io import (
+    CSV_COLUMNS,
     MAX_IMPORT_BYTES,
     InvalidImport,
     import_talks,
@@ -148,8 +149,7 @@ class SeriesToolsAdminMixin:
 class CsvUploadForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="UTF-8, with the header row uid,slug,title,status,start,end,series,speakers,"
-        "event_types,location,abstract (as the export writes it).",
+        help_text="UTF-8, with a header row naming the columns above, as the export writes it.",
     )
 
     def clean_file(self) -> str:
@@ -241,6 +241,7 @@ class TalkToolsAdminMixin:
             "opts": self.opts,
             "title": "Import talks from CSV",
             "max_megabytes": f"{MAX_IMPORT_BYTES / 1_000_000:g}",
+            "columns": CSV_COLUMNS,
         }
         upload = CsvUploadForm()
         if request.method == "POST" and "confirm" in request.POST:

@@ -1,15 +1,8 @@
 """Talks as CSV: export, and an import that checks every row before it writes any.
 
-Columns, in this order: uid, slug, title, status, start, end, series, speakers, event_types,
-location, abstract.
-
-- start and end are ISO 8601 with a UTC offset ("2026-12-08T12:00:00-05:00"); a blank end
-  means the series' default length.
-- series is the series' name (names are unique and readable; a new name makes a new series).
-- speakers are "Name (Affiliation); Name (Affiliation)", in order, with the affiliation the
-  speaker had at the talk; "Name" alone has none.
-- event_types are names separated by ";".
-- A row whose uid is a talk's updates that talk; a blank uid makes a new talk.
+CSV_COLUMNS is the one list of the columns: the header, the export, the parser, the import
+page's help and the README's table all come from it. Optional columns may be left off the end
+of a file (an older export still imports); a column left off reads as blank cells.
 
 read_import() parses and checks (reading the database, writing nothing); import_talks() is
 the one service that writes, in one transaction.
@@ -19,8 +12,9 @@ import csv
 import datetime
 import io
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
@@ -33,20 +27,11 @@ from speakers.models import Affiliation, Speaker
 from speakers.services import retire_slug
 from speakers.slugs import SLUG_MAX_LENGTH
 
-COLUMNS = (
-    "uid",
-    "slug",
-    "title",
-    "status",
-    "start",
-    "end",
-    "series",
-    "speakers",
-    "event_types",
-    "location",
-    "abstract",
-)
 LIST_SEPARATOR = ";"
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV
+# Injection"): the export puts a ' in front, which spreadsheets show as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_ESCAPE = "'"
 # Past this size an import is better split: the preview posts the file back in the form.
 # The preview posts the file back base64-encoded (4/3 larger): stay under Django's 2.5 MB
 # DATA_UPLOAD_MAX_MEMORY_SIZE with room for the rest of the form.
@@ -61,7 +46,21 @@ MAX_LENGTHS = {
 }
 
 
-# Export
+# Cells: how a talk's value is written, and how a cell is read on its own
+
+
+@dataclass(frozen=True)
+class SpeakerCell:
+    name: str
+    affiliation: str  # "" for none
+
+
+class CellError(ValueError):
+    """What is wrong with one cell: one or more problems, each a sentence fragment."""
+
+    def __init__(self, *problems: str):
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 def speaker_text(name: str, affiliation: str) -> str:
@@ -74,21 +73,260 @@ def speakers_cell(talk: Talk) -> str:
     return "; ".join(formatting.link_credit(link) for link in talk.speaker_links())
 
 
+def split_list(cell: str) -> list[str]:
+    return [item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip()]
+
+
+def length_problems(label: str, values: Iterable[str]) -> list[str]:
+    """Return the problem of a value of `values` longer than the database holds, if any."""
+    limit = MAX_LENGTHS[label]
+    return (
+        [f"a {label} is longer than {limit} characters"]
+        if any(len(value) > limit for value in values)
+        else []
+    )
+
+
+def parse_speaker(text: str) -> SpeakerCell:
+    """Return the speaker of "Name (Affiliation)" or "Name"; an affiliation may itself hold
+    parentheses ("Name (ETH (Zurich))")."""
+    if not text.endswith(")"):
+        return SpeakerCell(text, "")
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[index], 0)
+        if depth == 0:
+            name, affiliation = text[:index].strip(), text[index + 1 : -1].strip()
+            if not name:
+                raise ValueError(f"the speaker “{text}” has no name before the parentheses")
+            return SpeakerCell(name, affiliation)
+    raise ValueError(f"the parentheses of the speaker “{text}” do not match")
+
+
+def parse_moment(text: str, column: str) -> datetime.datetime:
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise CellError(
+            f"{column} “{text}” is not an ISO 8601 date and time such as 2026-12-08T12:00:00-05:00"
+        ) from None
+    if moment.utcoffset() is None:
+        raise CellError(f"{column} “{text}” has no UTC offset (such as -05:00 or Z)")
+    return moment
+
+
+def parse_uid(text: str) -> uuid.UUID | None:
+    if not text:
+        return None
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise CellError(f"uid “{text}” is not a UUID") from None
+
+
+def parse_slug(text: str) -> str:
+    problems = []
+    if text:
+        try:
+            validate_slug(text)
+        except ValidationError:
+            problems.append(f"slug “{text}” may hold only letters, digits, - and _")
+        if len(text) > SLUG_MAX_LENGTH:
+            problems.append(f"slug is longer than {SLUG_MAX_LENGTH} characters")
+    if problems:
+        raise CellError(*problems)
+    return text
+
+
+def parse_title(text: str) -> str:
+    if not text:
+        raise CellError("the title is blank")
+    if problems := length_problems("title", [text]):
+        raise CellError(*problems)
+    return text
+
+
+def parse_status(text: str) -> str:
+    status = text or Talk.Status.DRAFT
+    if status not in Talk.Status.values:
+        raise CellError(f"status “{status}” is not one of {', '.join(Talk.Status.values)}")
+    return status
+
+
+def parse_start(text: str) -> datetime.datetime:
+    if not text:
+        raise CellError("start is blank")
+    return parse_moment(text, "start")
+
+
+def parse_end(text: str) -> datetime.datetime | None:
+    return parse_moment(text, "end") if text else None
+
+
+def parse_series(text: str) -> str:
+    if not text:
+        raise CellError("series is blank")
+    if problems := length_problems("series", [text]):
+        raise CellError(*problems)
+    return text
+
+
+def parse_speakers(text: str) -> tuple[SpeakerCell, ...]:
+    speakers, problems = [], []
+    for item in split_list(text):
+        try:
+            speakers.append(parse_speaker(item))
+        except ValueError as error:
+            problems.append(str(error))
+    if len({speaker.name for speaker in speakers}) < len(speakers):
+        problems.append("a speaker is listed twice")
+    problems += length_problems("speaker", [speaker.name for speaker in speakers])
+    problems += length_problems("affiliation", [speaker.affiliation for speaker in speakers])
+    if problems:
+        raise CellError(*problems)
+    return tuple(speakers)
+
+
+def parse_event_types(text: str) -> tuple[str, ...]:
+    names = split_list(text)
+    if problems := length_problems("event type", names):
+        raise CellError(*problems)
+    return tuple(dict.fromkeys(names))
+
+
+def parse_location(text: str) -> str:
+    if problems := length_problems("location", [text]):
+        raise CellError(*problems)
+    return text
+
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: its header name, whether a file must have it, how a talk's value is
+    exported, how a cell is parsed, and what it holds (for people)."""
+
+    name: str
+    required: bool  # An optional column may be left off the end of a file.
+    export: Callable[[Talk], str]  # the talk is fetched with with_speakers()
+    # From the cell's text, stripped ("" when blank or left off); raises CellError.
+    parse: Callable[[str], Any]
+    help: str
+
+    @property
+    def presence(self) -> str:
+        return "required" if self.required else "optional"
+
+
+CSV_COLUMNS = (
+    Column(
+        name="uid",
+        required=True,
+        export=lambda talk: str(talk.uid),
+        parse=parse_uid,
+        help="An existing talk's uid updates that talk; blank makes a new talk, with a new uid.",
+    ),
+    Column(
+        name="slug",
+        required=True,
+        export=lambda talk: talk.slug,
+        parse=parse_slug,
+        help="The talk's address: blank keeps the current one (or makes one from the title); a "
+        "change keeps the old address redirecting.",
+    ),
+    Column(
+        name="title",
+        required=True,
+        export=lambda talk: talk.title,
+        parse=parse_title,
+        help="The title; never blank.",
+    ),
+    Column(
+        name="status",
+        required=True,
+        export=lambda talk: talk.status,
+        parse=parse_status,
+        help="draft (also when blank), published or cancelled.",
+    ),
+    Column(
+        name="start",
+        required=True,
+        export=lambda talk: talk.local_start.isoformat(),
+        parse=parse_start,
+        help="ISO 8601 with a UTC offset, such as 2026-12-08T12:00:00-05:00.",
+    ),
+    Column(
+        name="end",
+        required=True,
+        export=lambda talk: talk.local_end.isoformat(),
+        parse=parse_end,
+        help="As start; blank is the series' default length.",
+    ),
+    Column(
+        name="series",
+        required=True,
+        export=lambda talk: talk.series.name,
+        parse=parse_series,
+        help="The series' name, exactly. A new name makes a new series (superusers only; it "
+        "gets the site's TIME_ZONE).",
+    ),
+    Column(
+        name="speakers",
+        required=False,
+        export=speakers_cell,
+        parse=parse_speakers,
+        help="Name (Affiliation); Name (Affiliation), in order, with the affiliation the speaker "
+        "had at the talk; Name alone for none. A name is matched exactly; when several speakers "
+        "share it, the one whose current affiliation matches is used, else the row is refused.",
+    ),
+    Column(
+        name="event_types",
+        required=False,
+        export=lambda talk: "; ".join(event_type.name for event_type in talk.event_types.all()),
+        parse=parse_event_types,
+        help="Names separated by ;.",
+    ),
+    Column(
+        name="location",
+        required=False,
+        export=lambda talk: talk.location,
+        parse=parse_location,
+        help="The room; blank is the series' default room.",
+    ),
+    Column(
+        name="abstract",
+        required=False,
+        export=lambda talk: talk.abstract,
+        parse=str,
+        help="The abstract, in Markdown.",
+    ),
+)
+COLUMNS = tuple(column.name for column in CSV_COLUMNS)
+
+
+def starts_like_formula(text: str) -> bool:
+    """Return whether `text`, after any quotes, starts as a spreadsheet formula does."""
+    return text.lstrip(FORMULA_ESCAPE).startswith(FORMULA_STARTS)
+
+
+def escape_formula(text: str) -> str:
+    """Return `text` with a ' in front when it starts like a formula, even after quotes (so
+    that unescape_formula() gives back exactly `text`)."""
+    return FORMULA_ESCAPE + text if starts_like_formula(text) else text
+
+
+def unescape_formula(text: str) -> str:
+    """Return `text` without the ' that escape_formula() put in front of it, if it did."""
+    if text.startswith(FORMULA_ESCAPE) and starts_like_formula(text):
+        return text.removeprefix(FORMULA_ESCAPE)
+    return text
+
+
+# Export
+
+
 def talk_row(talk: Talk) -> dict[str, str]:
-    """Return the CSV cells of `talk` (fetched with with_speakers())."""
-    return {
-        "uid": str(talk.uid),
-        "slug": talk.slug,
-        "title": talk.title,
-        "status": talk.status,
-        "start": talk.local_start.isoformat(),
-        "end": talk.local_end.isoformat(),
-        "series": talk.series.name,
-        "speakers": speakers_cell(talk),
-        "event_types": "; ".join(event_type.name for event_type in talk.event_types.all()),
-        "location": talk.location,
-        "abstract": talk.abstract,
-    }
+    """Return the CSV cells of `talk` (fetched with with_speakers()), escaped for spreadsheets."""
+    return {column.name: escape_formula(column.export(talk)) for column in CSV_COLUMNS}
 
 
 def talks_csv(talks: Iterable[Talk]) -> str:
@@ -100,13 +338,7 @@ def talks_csv(talks: Iterable[Talk]) -> str:
     return out.getvalue()
 
 
-# Parsing: the cells of each row, on their own
-
-
-@dataclass(frozen=True)
-class SpeakerCell:
-    name: str
-    affiliation: str  # "" for none
+# Parsing: each row on its own
 
 
 @dataclass
@@ -146,118 +378,40 @@ class InvalidImport(Exception):
         self.errors = errors
 
 
-def split_list(cell: str) -> list[str]:
-    return [item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip()]
-
-
-def parse_speaker(text: str) -> SpeakerCell:
-    """Return the speaker of "Name (Affiliation)" or "Name"; an affiliation may itself hold
-    parentheses ("Name (ETH (Zurich))")."""
-    if not text.endswith(")"):
-        return SpeakerCell(text, "")
-    depth = 0
-    for index in range(len(text) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(text[index], 0)
-        if depth == 0:
-            name, affiliation = text[:index].strip(), text[index + 1 : -1].strip()
-            if not name:
-                raise ValueError(f"the speaker “{text}” has no name before the parentheses")
-            return SpeakerCell(name, affiliation)
-    raise ValueError(f"the parentheses of the speaker “{text}” do not match")
-
-
-def parse_moment(text: str, column: str) -> datetime.datetime:
-    try:
-        moment = datetime.datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(
-            f"{column} “{text}” is not an ISO 8601 date and time such as 2026-12-08T12:00:00-05:00"
-        ) from None
-    if moment.utcoffset() is None:
-        raise ValueError(f"{column} “{text}” has no UTC offset (such as -05:00 or Z)")
-    return moment
-
-
 def parse_row(number: int, cells: dict[str, str]) -> tuple[ImportRow | None, list[str]]:
-    """Return the parsed row, or None and what is wrong with it (every problem)."""
-    problems = []
+    """Return the parsed row, or None and what is wrong with it (every problem). A column
+    missing from `cells` (left off the file) reads as a blank cell."""
     blocked = [column for column, value in cells.items() if "\x00" in value]
     if blocked:
         return None, [f"{', '.join(blocked)} holds a NUL character, which cannot be stored"]
-    uid = None
-    if cells["uid"]:
+    values, problems = {}, []
+    for column in CSV_COLUMNS:
         try:
-            uid = uuid.UUID(cells["uid"])
-        except ValueError:
-            problems.append(f"uid “{cells['uid']}” is not a UUID")
-    if cells["slug"]:
-        try:
-            validate_slug(cells["slug"])
-        except ValidationError:
-            problems.append(f"slug “{cells['slug']}” may hold only letters, digits, - and _")
-        if len(cells["slug"]) > SLUG_MAX_LENGTH:
-            problems.append(f"slug is longer than {SLUG_MAX_LENGTH} characters")
-    if not cells["title"]:
-        problems.append("the title is blank")
-    status = cells["status"] or Talk.Status.DRAFT
-    if status not in Talk.Status.values:
-        problems.append(f"status “{status}” is not one of {', '.join(Talk.Status.values)}")
-    start = end = None
-    if not cells["start"]:
-        problems.append("start is blank")
-    else:
-        try:
-            start = parse_moment(cells["start"], "start")
-        except ValueError as error:
-            problems.append(str(error))
-    if cells["end"]:
-        try:
-            end = parse_moment(cells["end"], "end")
-        except ValueError as error:
-            problems.append(str(error))
+            values[column.name] = column.parse(cells.get(column.name, ""))
+        except CellError as error:
+            problems.extend(error.problems)
+    start, end = values.get("start"), values.get("end")
     if start is not None and end is not None and end <= start:
         problems.append("end is not after start")
-    if not cells["series"]:
-        problems.append("series is blank")
-    speakers = []
-    for text in split_list(cells["speakers"]):
-        try:
-            speakers.append(parse_speaker(text))
-        except ValueError as error:
-            problems.append(str(error))
-    if len({speaker.name for speaker in speakers}) < len(speakers):
-        problems.append("a speaker is listed twice")
-    event_types = split_list(cells["event_types"])
-    lengths = [
-        ("title", [cells["title"]]),
-        ("location", [cells["location"]]),
-        ("series", [cells["series"]]),
-        ("speaker", [speaker.name for speaker in speakers]),
-        ("affiliation", [speaker.affiliation for speaker in speakers]),
-        ("event type", event_types),
-    ]
-    for label, values in lengths:
-        if any(len(value) > MAX_LENGTHS[label] for value in values):
-            problems.append(f"a {label} is longer than {MAX_LENGTHS[label]} characters")
     if problems:
         return None, problems
-    return (
-        ImportRow(
-            row=number,
-            uid=uid,
-            slug=cells["slug"],
-            title=cells["title"],
-            status=status,
-            start=start,
-            end=end,
-            series=cells["series"],
-            speakers=tuple(speakers),
-            event_types=tuple(dict.fromkeys(event_types)),
-            location=cells["location"],
-            abstract=cells["abstract"],
-        ),
-        [],
-    )
+    return ImportRow(row=number, **values), []
+
+
+def header_problem(header: list[str]) -> str | None:
+    """Return what is wrong with a file's `header`: it must name the columns in order, and
+    may leave off optional ones at the end."""
+    if tuple(header) == COLUMNS[: len(header)]:
+        missing = [column.name for column in CSV_COLUMNS[len(header) :] if column.required]
+        if not missing:
+            return None
+        if header:
+            plural = "s" if len(missing) > 1 else ""
+            return (
+                f"the header lacks the required column{plural} {', '.join(missing)} "
+                f"(it is {','.join(header)})"
+            )
+    return f"the header must be exactly {','.join(COLUMNS)} (it is {','.join(header)})"
 
 
 def parse_csv(text: str) -> tuple[list[ImportRow], list[RowError]]:
@@ -265,19 +419,21 @@ def parse_csv(text: str) -> tuple[list[ImportRow], list[RowError]]:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     try:
         header = [name.strip().lower() for name in next(reader, [])]
-        if tuple(header) != COLUMNS:
-            expected, found = ",".join(COLUMNS), ",".join(header)
-            return [], [RowError(1, f"the header must be exactly {expected} (it is {found})")]
+        if (problem := header_problem(header)) is not None:
+            return [], [RowError(1, problem)]
         rows, errors = [], []
         for number, values in enumerate(reader, start=2):
             if not any(value.strip() for value in values):
                 continue
-            if len(values) != len(COLUMNS):
+            if len(values) != len(header):
                 errors.append(
-                    RowError(number, f"it has {len(values)} cells, the header {len(COLUMNS)}")
+                    RowError(number, f"it has {len(values)} cells, the header {len(header)}")
                 )
                 continue
-            cells = dict(zip(COLUMNS, (value.strip() for value in values), strict=True))
+            cells = {
+                name: unescape_formula(value.strip())
+                for name, value in zip(header, values, strict=True)
+            }
             row, problems = parse_row(number, cells)
             errors.extend(RowError(number, problem) for problem in problems)
             if row is not None:

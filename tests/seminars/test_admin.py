@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -453,3 +454,43 @@ def test_admin_saves_a_fresh_edit_twice_in_a_row(staff_client):
         assert staff_client.post(url, data).status_code == 302
     talk.refresh_from_db()
     assert (talk.location, talk.edit_version) == ("Room 3", 2)
+
+
+def test_admin_talk_form_shows_every_field_exactly_once(staff_client):
+    talk = TalkFactory()
+
+    response = staff_client.get(admin_url(Talk, "change", talk.pk))
+
+    adminform = response.context["adminform"]
+    shown = [
+        field.field["name"] if field.is_readonly else field.field.name
+        for fieldset in adminform
+        for line in fieldset
+        for field in line
+    ]
+    assert shown == [
+        "title",
+        "slug",
+        "series",
+        "status",
+        "is_placeholder",
+        "event_types",
+        "loaded_edit_version",
+        "start",
+        "end",
+        "location",
+        "online_url",
+        "online_link_visibility",
+        "abstract",
+        "host",
+        "slides_url",
+        "recording_url",
+        "uid",
+        "sequence",
+        "previous_start",
+        "created",
+        "updated",
+    ]
+    assert list(adminform.form.fields) == shown[:16]
+    html = response.content.decode()
+    assert [len(re.findall(rf"\bfield-{name}\b", html)) for name in shown] == [1] * len(shown)

@@ -2,8 +2,10 @@ import base64
 import datetime
 import re
 import uuid
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,15 +14,24 @@ from django.urls import reverse
 from seminars.models import ContentVersion, EventType, Series, Talk
 from seminars.organisers.csv_io import (
     COLUMNS,
+    CSV_COLUMNS,
     InvalidImport,
     SpeakerCell,
+    escape_formula,
     import_talks,
     parse_speaker,
     read_import,
     talks_csv,
+    unescape_formula,
 )
 from speakers.models import Affiliation, RetiredSlug, Speaker
-from tests.factories import AffiliationFactory, SeriesFactory, SpeakerFactory, TalkFactory
+from tests.factories import (
+    AffiliationFactory,
+    EventTypeFactory,
+    SeriesFactory,
+    SpeakerFactory,
+    TalkFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -402,3 +413,148 @@ def test_parse_speaker_reads_name_and_affiliation(text, speaker):
 def test_parse_speaker_refuses_unmatched_parentheses(text, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         parse_speaker(text)
+
+
+def test_csv_import_of_an_older_export_without_the_optional_columns(superuser):
+    SeriesFactory(name="Systems Seminar", default_location="Room 101")
+    text = (
+        "uid,slug,title,status,start,end,series\r\n"
+        ",short,Short file,published,2026-12-08T12:00:00-05:00,,Systems Seminar\r\n"
+    )
+
+    result = import_talks(text, superuser)
+
+    talk = Talk.objects.with_speakers().get()
+    assert [created.pk for created in result.created] == [talk.pk]
+    assert (talk.slug, talk.title, talk.status, talk.start, talk.end) == (
+        "short",
+        "Short file",
+        Talk.Status.PUBLISHED,
+        datetime.datetime(2026, 12, 8, 17, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 12, 8, 18, 0, tzinfo=datetime.UTC),
+    )
+    assert (talk.speaker_links(), list(talk.event_types.all())) == ([], [])
+    assert (talk.location, talk.abstract) == ("Room 101", "")
+
+
+def test_csv_import_reads_a_left_off_column_as_blank_cells(superuser):
+    talk = TalkFactory(
+        title="Talk",
+        location="Room 7",
+        abstract="Kept?",
+        speakers=[SpeakerFactory(name="Ada One", affiliation=None)],
+    )
+    header = "uid,slug,title,status,start,end,series,speakers,event_types"
+    text = (
+        f"{header}\r\n"
+        f"{talk.uid},,Talk,published,2026-12-08T12:00:00-05:00,,{talk.series.name},Ada One,\r\n"
+    )
+
+    result = import_talks(text, superuser)
+
+    talk.refresh_from_db()
+    assert [updated.pk for updated in result.updated] == [talk.pk]
+    # As blank cells: a blank location is the series' default room, a blank abstract none.
+    assert (talk.location, talk.abstract) == ("Room 101", "")
+
+
+def test_csv_import_refuses_a_header_without_a_required_column(superuser):
+    text = "uid,slug,title,status,start,end\r\n,,Talk,,2026-12-08T12:00:00Z,\r\n"
+
+    assert [str(error) for error in read_import(text, superuser).errors] == [
+        "Row 1: the header lacks the required column series (it is uid,slug,title,status,start,end)"
+    ]
+    assert [str(error) for error in read_import("uid,slug,title\r\n", superuser).errors] == [
+        "Row 1: the header lacks the required columns status, start, end, series "
+        "(it is uid,slug,title)"
+    ]
+
+
+def test_csv_import_refuses_a_row_shorter_than_a_short_header(superuser):
+    text = "uid,slug,title,status,start,end,series\r\n,,Talk,,2026-12-08T12:00:00Z,\r\n"
+
+    assert [str(error) for error in read_import(text, superuser).errors] == [
+        "Row 2: it has 6 cells, the header 7"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "exported"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1 idea", "'+1 idea"),
+        ("-5 ways", "'-5 ways"),
+        ("-5", "'-5"),
+        ("@home", "'@home"),
+        ("\tTabbed", "'\tTabbed"),
+        ("\rReturned", "'\rReturned"),
+        ("'=already quoted", "''=already quoted"),
+        ("''-twice", "'''-twice"),
+        ("'plain quote", "'plain quote"),
+        ("'", "'"),
+        ("5-a-side", "5-a-side"),
+        ("", ""),
+    ],
+)
+def test_formula_escape_adds_one_quote_that_unescape_takes_off(text, exported):
+    assert escape_formula(text) == exported
+    assert unescape_formula(exported) == text
+
+
+def test_csv_export_quotes_cells_a_spreadsheet_would_run_as_formulas(superuser):
+    talk = TalkFactory(
+        uid=uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        slug="formulas",
+        title='=HYPERLINK("https://evil.example","Click")',
+        series=SeriesFactory(name="+Series"),
+        location="@home",
+        abstract="-5 ways\nto fail.",
+        speakers=[SpeakerFactory(name="-Dash One", affiliation=None)],
+        event_types=[EventTypeFactory(name="=Tag")],
+    )
+
+    text = talks_csv(Talk.objects.with_speakers().filter(pk=talk.pk))
+
+    assert text == (
+        f"{HEADER}\r\n"
+        "12345678-1234-5678-1234-567812345678,formulas,"
+        '"\'=HYPERLINK(""https://evil.example"",""Click"")",published,'
+        "2026-12-08T12:00:00-05:00,2026-12-08T13:00:00-05:00,'+Series,"
+        "'-Dash One,'=Tag,'@home,"
+        '"\'-5 ways\nto fail."\r\n'
+    )
+    before = snapshot()
+    empty_the_database()
+    result = import_talks(text, superuser)
+    assert (len(result.created), len(result.updated), result.unchanged) == (1, 0, 0)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("title", ["-5 ways", "-5", "'=quoted by hand", "'-", "@"])
+def test_csv_export_then_import_leaves_a_title_unchanged(superuser, title):
+    talk = TalkFactory(title=title)
+    text = talks_csv(Talk.objects.with_speakers())
+
+    result = import_talks(text, superuser)
+
+    assert (result.created, result.updated, result.unchanged) == ([], [], 1)
+    talk.refresh_from_db()
+    assert talk.title == title
+
+
+def test_readme_csv_table_is_the_column_table():
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| Column | In the file | What it holds |\n| --- | --- | --- |\n")[1]
+    rows = table.split("\n\n")[0].splitlines()
+
+    assert rows == [
+        f"| `{column.name}` | {column.presence} | {column.help} |" for column in CSV_COLUMNS
+    ]
+
+
+def test_admin_import_page_lists_every_column(staff_client):
+    response = staff_client.get(reverse("admin:seminars_talk_import"))
+
+    assert response.context["columns"] == CSV_COLUMNS
+    content = response.content.decode()
+    assert [content.count(f"<td><code>{name}</code></td>") for name in COLUMNS] == [1] * 11
