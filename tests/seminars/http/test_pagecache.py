@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.utils.http import http_date
 
-from seminars.http.middleware import CachedPage, is_storable, page_window
+from seminars.http.pagecache import CachedPage, is_storable, page_window
 from seminars.models import ContentVersion, Talk
 from tests.factories import TalkFactory
 

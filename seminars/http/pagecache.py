@@ -88,7 +88,7 @@ def _cache_ok() -> bool:
 
 
 # The public pages the cache serves (URL names). The calendar feeds cache themselves
-# (calendar_views.py); the admin and anything per-user never come here.
+# (seminars/feeds/views.py); the admin and anything per-user never come here.
 CACHED_PAGES = frozenset(
     {
         "seminars:home",
