@@ -60,10 +60,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "seminars.http.pagecache.HealthCheckMiddleware",
+    "seminars.http.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
-    "seminars.http.pagecache.RejectUnstorableInputMiddleware",
+    "seminars.http.guards.RejectUnstorableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,15 +1,15 @@
+"""The page cache: public pages stored whole in the shared cache, revalidated every time."""
+
 import datetime
 import functools
 import hashlib
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -17,75 +17,6 @@ from django.utils.http import http_date
 
 from seminars.http.local_copies import local_pages
 from seminars.models import ContentVersion, Talk
-
-
-class RejectUnstorableInputMiddleware:
-    """Answer 400 to a request whose path or query holds a NUL character.
-
-    PostgreSQL refuses NUL in text ("A string literal cannot contain NUL"), so such input
-    would otherwise reach a query and fail as a 500. Refusing it here covers every view.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        values = [request.path, *(v for _, vs in request.GET.lists() for v in vs), *request.GET]
-        if any("\x00" in value for value in values):
-            return HttpResponseBadRequest(
-                "The request contains a NUL character.", content_type="text/plain; charset=utf-8"
-            )
-        return self.get_response(request)
-
-
-class HealthCheckMiddleware:
-    """Answer /healthz/ before host validation and the https redirect.
-
-    Load balancers probe over plain http by IP address, which ALLOWED_HOSTS and
-    SECURE_SSL_REDIRECT would otherwise refuse. 200 when the database and the cache
-    answer, 503 otherwise.
-    """
-
-    PATH = "/healthz"
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.path.rstrip("/") != self.PATH:
-            return self.get_response(request)
-        problems = [
-            name
-            for name, check in (("database", _database_ok), ("cache", _cache_ok))
-            if not check()
-        ]
-        body = "ok\n" if not problems else "unavailable: " + ", ".join(problems) + "\n"
-        response = HttpResponse(
-            body, status=503 if problems else 200, content_type="text/plain; charset=utf-8"
-        )
-        response["Cache-Control"] = "no-store"
-        return response
-
-
-def _database_ok() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
-    except DatabaseError:
-        return False
-
-
-def _cache_ok() -> bool:
-    key = "healthz:" + uuid.uuid4().hex
-    try:
-        cache.set(key, "ok", timeout=10)
-        answered = cache.get(key) == "ok"
-        cache.delete(key)
-        return answered
-    except Exception:
-        return False
-
 
 # The public pages the cache serves (URL names). The calendar feeds cache themselves
 # (seminars/feeds/views.py); the admin and anything per-user never come here.
