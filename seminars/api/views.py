@@ -28,12 +28,11 @@ from seminars.feeds.selection import (
     public_speakers,
     resolve_slugs,
 )
+from seminars.http.release import release
 from seminars.http.validators import content_digest, strong_etag
 from seminars.models import ContentVersion, Talk
 
 CACHE_MAX_AGE = 5 * 60
-# Raise when the JSON changes for the same data (a new field), so that ETags are renewed.
-API_FORMAT = "1"
 
 
 class ApiError(Exception):
@@ -101,13 +100,10 @@ class ApiView(View):
         next_end = Talk.objects.public().next_end() if self.changes_with_time else None
         return content_digest(
             [
-                API_FORMAT,
+                release(),
                 version.key,
                 next_end.isoformat() if next_end else "",
                 self.resource_key(),
-                settings.SITE_URL,
-                settings.MEDIA_URL,
-                settings.TIME_ZONE,
             ]
         )
 

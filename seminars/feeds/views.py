@@ -27,6 +27,7 @@ from seminars.feeds.selection import (
     select_talk,
 )
 from seminars.http.local_copies import local_calendars
+from seminars.http.release import release
 from seminars.http.validators import content_digest, strong_etag
 from seminars.models import ContentVersion
 
@@ -35,9 +36,6 @@ BODY_CACHE_SECONDS = 24 * 60 * 60
 # An event's bytes are cached under a digest of everything they show, so they never go
 # stale; they are kept while feeds keep using them, and a month after that.
 EVENT_CACHE_SECONDS = 30 * 24 * 60 * 60
-# Raise when the bytes of a calendar change for the same data (a new property, another
-# layout), so that cached bodies and subscribers' ETags are renewed.
-FEED_FORMAT = "1"
 
 
 class CalendarResponse(HttpResponse):
@@ -122,18 +120,7 @@ class CalendarView(View):
 
     def digest(self, version: ContentVersion, today: datetime.date | None) -> str:
         """Return the hash of everything the feed's bytes depend on."""
-        parts = [
-            FEED_FORMAT,
-            ical.CODE_VERSION,
-            version.key,
-            today.isoformat() if today else "",
-            self.feed_key(),
-            settings.SITE_URL,
-            settings.SITE_NAME,
-            settings.SITE_TAGLINE,
-            settings.TIME_ZONE,
-            str(settings.FEED_PAST_MONTHS),
-        ]
+        parts = [release(), version.key, today.isoformat() if today else "", self.feed_key()]
         return content_digest(parts)
 
     def get(self, request, *args, **kwargs):

@@ -1,10 +1,8 @@
 """The page cache: public pages stored whole in the shared cache, revalidated every time."""
 
 import datetime
-import functools
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,6 +14,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from seminars.http.local_copies import local_pages
+from seminars.http.release import release
 from seminars.models import ContentVersion, Talk
 
 # The public pages the cache serves (URL names). The calendar feeds cache themselves
@@ -44,27 +43,6 @@ CACHED_PAGES = frozenset(
 # hit. A cached page that starts reading another parameter must add it here.
 PAGE_QUERY_KEYS = ("page", "p", "q")
 MAX_KEYED_QUERY_LENGTH = 300  # longer queries (junk, attacks) are answered but not stored
-SOURCE_DIRS = ("config", "seminars", "speakers", "templates")
-
-
-@functools.cache
-def release() -> str:
-    """Return a digest of the code, templates and static file names that pages are made of.
-
-    The cache outlives a deployment: a new release must not serve pages rendered by the old
-    one (their links to hashed static files may no longer exist).
-    """
-    digest = hashlib.sha256()
-    for folder in SOURCE_DIRS:
-        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
-            if path.suffix in {".py", ".html"}:
-                digest.update(path.read_bytes())
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if manifest.exists():
-        digest.update(manifest.read_bytes())
-    for name in ("SITE_URL", "SITE_NAME", "SITE_TAGLINE", "TIME_ZONE"):
-        digest.update(str(getattr(settings, name)).encode())
-    return digest.hexdigest()[:16]
 
 
 def page_window(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
