@@ -10,11 +10,9 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 
+from seminars.http.conditional import Validators, day_window, last_modified, version_digest
 from seminars.http.local_copies import local_pages
-from seminars.http.release import release
 from seminars.models import ContentVersion, Talk
 
 # The public pages the cache serves (URL names). The calendar feeds cache themselves
@@ -51,12 +49,7 @@ def page_window(now: datetime.datetime) -> tuple[datetime.datetime, datetime.dat
     Pages change with the clock when a public talk starts ("happening now") or ends (it moves
     from upcoming to past), and the date is bounded by midnight (site time) for good measure.
     """
-    today = timezone.localdate(now)
-    zone = timezone.get_current_timezone()
-    midnight = datetime.datetime.combine(today, datetime.time.min, zone)
-    next_midnight = datetime.datetime.combine(
-        today + datetime.timedelta(days=1), datetime.time.min, zone
-    )
+    midnight, next_midnight = day_window(timezone.localdate(now))
     last, following = Talk.objects.public().moments_around(now)
     return max(last or midnight, midnight), min(following or next_midnight, next_midnight)
 
@@ -78,6 +71,10 @@ class CachedPage:
     def response(self) -> HttpResponse:
         return HttpResponse(self.content, headers=dict(self.headers))
 
+    def validators(self) -> Validators:
+        # Revalidated every time: a page may change at any edit.
+        return Validators(etag=self.etag, last_modified=self.last_modified, max_age=None)
+
 
 def page_key(request: HttpRequest, version: ContentVersion) -> str | None:
     """Return the cache key of the page `request` asks for, or None to not cache it."""
@@ -87,10 +84,7 @@ def page_key(request: HttpRequest, version: ContentVersion) -> str | None:
     if len(query) > MAX_KEYED_QUERY_LENGTH:
         return None
     url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    # changed_at as well as the counter: a database restored from a backup (or made anew)
-    # counts from an old number again while the cache still holds pages of the newer one.
-    parts = [release(), version.key, version.changed_at.isoformat(), url]
-    return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return "page:" + version_digest(version, url)
 
 
 def is_storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -148,23 +142,15 @@ class PublicPageCacheMiddleware:
                 content=response.content,
                 headers=tuple(response.items()),
                 etag=f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
-                last_modified=max(version.modified_at, valid_from),
+                last_modified=last_modified(version, valid_from),
                 valid_from=valid_from,
                 valid_until=valid_until,
             )
             timeout = max(1, int((valid_until - now).total_seconds()))
             cache.set(key, page, timeout)
             local_pages.set(key, page, len(page.content))
-        response = page.response()
-        response["Cache-Control"] = "no-cache"
-        response["ETag"] = page.etag
-        response["Last-Modified"] = http_date(page.last_modified.timestamp())
-        return get_conditional_response(
-            request,
-            etag=page.etag,
-            last_modified=int(page.last_modified.timestamp()),
-            response=response,
-        )
+        validators = page.validators()
+        return validators.answer(request) or validators.apply(page.response())
 
     @staticmethod
     def is_public_page(request: HttpRequest) -> bool:
