@@ -52,6 +52,9 @@ class TalksOfObjectMixin:
 
 
 class SpeakerListView(ListView):
+    # The same for every anonymous visitor: the page cache may store it. Declared by the
+    # attribute that seminars.http.conditional.cacheable sets, as speakers imports no seminars.
+    cacheable = True
     template_name = "speakers/speaker_list.html"
 
     def get_queryset(self):
@@ -60,11 +63,15 @@ class SpeakerListView(ListView):
 
 
 class SpeakerDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, DetailView):
+    cacheable = True
+
     def get_queryset(self):
         return Speaker.objects.with_public_talks().select_related("affiliation")
 
 
 class AffiliationDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, DetailView):
+    cacheable = True
+
     def get_queryset(self):
         return Affiliation.objects.with_public_talks()
 

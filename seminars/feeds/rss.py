@@ -5,6 +5,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 
 from config.site import absolute_url
 from seminars.feeds.ical import CANCELLED_PREFIX
+from seminars.http.conditional import cacheable
 from seminars.models import Talk
 from seminars.templatetags.talks import when
 from speakers.markdown import markdown_to_text
@@ -12,6 +13,7 @@ from speakers.markdown import markdown_to_text
 RSS_ITEMS = 50
 
 
+@cacheable
 class UpcomingTalksFeed(Feed):
     """RSS of the upcoming public talks (cancelled ones say so in their title)."""
 

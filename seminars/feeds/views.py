@@ -24,7 +24,7 @@ from seminars.feeds.selection import (
     select_feed,
     select_talk,
 )
-from seminars.http.conditional import ConditionalView, Window, day_window
+from seminars.http.conditional import ConditionalView, Window, cacheable, day_window
 from seminars.http.local_copies import local_calendars
 
 BODY_CACHE_SECONDS = 24 * 60 * 60
@@ -152,6 +152,7 @@ class TalkCalendarView(CalendarView):
         return f"{self.kwargs['slug']}.ics"
 
 
+@cacheable
 class SubscribeView(TemplateView):
     template_name = "seminars/subscribe.html"
 

@@ -13,15 +13,19 @@ time in which it holds. So, for every one of them:
 - a request whose validators match is answered 304 from the validators alone, before the
   body is built or fetched (`Validators.answer`).
 
-Pages are stored whole by the page cache (seminars/http/pagecache.py), which validates them
-by a digest of their bytes, as they read more than anything could name in advance. Views
-whose validators are known before their body is built subclass ConditionalView, so that a
-conditional request costs the content version's query alone (calendar feeds, the API).
+A view declares that it answers every anonymous visitor alike, and nothing else lists it:
+
+- `@cacheable` (or a `cacheable = True` attribute, in apps that may not import this one):
+  the page cache (seminars/http/pagecache.py) stores its whole answer and validates it by a
+  digest of its bytes, as a page reads more than anything could name in advance;
+- subclassing ConditionalView: its validators are known before its body is built, so that a
+  conditional request costs the content version's query alone (calendar feeds, the API).
 """
 
 import datetime
+import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
@@ -94,8 +98,8 @@ class Validators:
         return response
 
     def answer(self, request: HttpRequest) -> HttpResponse | None:
-        """Return what these validators alone answer to `request` (304 Not Modified, or 412
-        when a precondition fails, with the headers the full response would have), or None
+        """Return what these validators alone answer to `request` (304 Not Modified, with the
+        validators the full response would carry, or 412 when a precondition fails), or None
         when the full response is due."""
         headers = self.apply(HttpResponse())
         answer = get_conditional_response(
@@ -105,6 +109,31 @@ class Validators:
             response=headers,
         )
         return None if answer is headers else answer
+
+
+def cacheable(view: Callable) -> Callable:
+    """Declare that `view` (a view function, view class or syndication Feed class) answers
+    every anonymous visitor alike, so that the page cache stores its answers.
+
+    Nothing else lists it: the page cache reads the declaration from the view that the URL
+    resolves to. A view that must not import this module sets `cacheable = True` itself.
+    """
+    if isinstance(view, type):
+        view.cacheable = True
+        return view
+
+    @functools.wraps(view)
+    def declared(*args, **kwargs):
+        return view(*args, **kwargs)
+
+    declared.cacheable = True
+    return declared
+
+
+def is_cacheable(view: Callable) -> bool:
+    """Return whether `view`, as a URL pattern holds it, declares that it is cacheable."""
+    view_class = getattr(view, "view_class", None)  # a class-based view's as_view()
+    return bool(getattr(view, "cacheable", False) or getattr(view_class, "cacheable", False))
 
 
 class ConditionalView(View):

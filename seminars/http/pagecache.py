@@ -8,34 +8,18 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from seminars.http.conditional import Validators, day_window, last_modified, version_digest
+from seminars.http.conditional import (
+    Validators,
+    day_window,
+    is_cacheable,
+    last_modified,
+    version_digest,
+)
 from seminars.http.local_copies import local_pages
 from seminars.models import ContentVersion, Talk
 
-# The public pages the cache serves (URL names). The calendar feeds cache themselves
-# (seminars/feeds/views.py); the admin and anything per-user never come here.
-CACHED_PAGES = frozenset(
-    {
-        "seminars:home",
-        "seminars:next-talk",
-        "seminars:talk-detail",
-        "seminars:archive",
-        "seminars:archive-year",
-        "seminars:series-list",
-        "seminars:series-detail",
-        "seminars:tag-detail",
-        "seminars:search",
-        "seminars:subscribe",
-        "seminars:rss",
-        "seminars:sitemap",
-        "speakers:speaker-list",
-        "speakers:speaker-detail",
-        "speakers:affiliation-detail",
-    }
-)
 # The query parameters those pages read; the others are left out of the cache key, so that a
 # shared link with tracking parameters (utm_*, fbclid, unique per click) is still a cache
 # hit. A cached page that starts reading another parameter must add it here.
@@ -105,8 +89,50 @@ def is_storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
+def find_page(key: str, now: datetime.datetime) -> CachedPage | None:
+    """Return the page stored under `key` if it holds at `now`: this worker's copy, or the
+    shared cache's."""
+    page = local_pages.get(key)
+    if page is None or not page.holds_at(now):
+        page = cache.get(key)
+        if page is not None:
+            local_pages.set(key, page, len(page.content))
+    return page if page is not None and page.holds_at(now) else None
+
+
+@dataclass(frozen=True)
+class PageToStore:
+    """Where and for how long to store the page a view is about to make."""
+
+    key: str
+    version: ContentVersion
+    now: datetime.datetime
+    valid_from: datetime.datetime
+    valid_until: datetime.datetime
+
+    def store(self, response: HttpResponse) -> CachedPage:
+        page = CachedPage(
+            content=response.content,
+            headers=tuple(response.items()),
+            etag=f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+            last_modified=last_modified(self.version, self.valid_from),
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+        )
+        timeout = max(1, int((self.valid_until - self.now).total_seconds()))
+        cache.set(self.key, page, timeout)
+        local_pages.set(self.key, page, len(page.content))
+        return page
+
+
+def answer(request: HttpRequest, page: CachedPage) -> HttpResponse:
+    validators = page.validators()
+    return validators.answer(request) or validators.apply(page.response())
+
+
 class PublicPageCacheMiddleware:
-    """Serve anonymous GETs of public pages from the shared cache, revalidated every time.
+    """Serve anonymous GETs of the views that declare themselves cacheable (conditional.py's
+    `cacheable`) from the shared cache, revalidated every time.
 
     A page is keyed on the site's content version, read once per request (every change to
     what the public sees bumps it, whichever process makes it), on the URL, and on the time
@@ -114,53 +140,39 @@ class PublicPageCacheMiddleware:
     ETag and Last-Modified, so they ask every time and get a 304 while nothing changed.
 
     It comes after AuthenticationMiddleware: signed-in staff (who may preview drafts) never
-    get or fill a cached page.
+    get or fill a cached page. Nothing lists the pages: the view that the URL resolves to
+    says whether it may be cached.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self.is_public_page(request):
-            return self.get_response(request)
+        response = self.get_response(request)
+        # Set by process_view when the page was not in the cache (as Django's own cache
+        # middleware marks a request with _cache_update_cache).
+        to_store = request.__dict__.pop("_page_to_store", None)
+        if to_store is None or request.method != "GET" or not is_storable(request, response):
+            return response
+        return answer(request, to_store.store(response))
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not (is_cacheable(view_func) and self.is_anonymous_read(request)):
+            return None
         version = ContentVersion.objects.current()
         key = page_key(request, version)
         if key is None:
-            return self.get_response(request)
+            return None
         now = timezone.now()
-        page = local_pages.get(key)
-        if page is None or not page.holds_at(now):
-            page = cache.get(key)
-            if page is not None:
-                local_pages.set(key, page, len(page.content))
-        if page is None or not page.holds_at(now):
-            valid_from, valid_until = page_window(now)
-            response = self.get_response(request)
-            if request.method != "GET" or not is_storable(request, response):
-                return response
-            page = CachedPage(
-                content=response.content,
-                headers=tuple(response.items()),
-                etag=f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
-                last_modified=last_modified(version, valid_from),
-                valid_from=valid_from,
-                valid_until=valid_until,
-            )
-            timeout = max(1, int((valid_until - now).total_seconds()))
-            cache.set(key, page, timeout)
-            local_pages.set(key, page, len(page.content))
-        validators = page.validators()
-        return validators.answer(request) or validators.apply(page.response())
+        page = find_page(key, now)
+        if page is None:
+            request._page_to_store = PageToStore(key, version, now, *page_window(now))
+            return None
+        return answer(request, page)
 
     @staticmethod
-    def is_public_page(request: HttpRequest) -> bool:
+    def is_anonymous_read(request: HttpRequest) -> bool:
         if request.method not in {"GET", "HEAD"}:
-            return False
-        try:
-            match = resolve(request.path_info, getattr(request, "urlconf", None))
-        except Resolver404:
-            return False
-        if match.view_name not in CACHED_PAGES:
             return False
         # Without a session cookie the visitor is anonymous; asking request.user would load
         # the (empty) session and add `Vary: Cookie` for nothing.
