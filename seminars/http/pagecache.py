@@ -20,7 +20,7 @@ from seminars.http.conditional import (
 from seminars.http.local_copies import local_pages
 from seminars.models import ContentVersion, Talk
 
-# The query parameters those pages read; the others are left out of the cache key, so that a
+# The query parameters that cached pages read; the others are left out of the cache key, so that a
 # shared link with tracking parameters (utm_*, fbclid, unique per click) is still a cache
 # hit. A cached page that starts reading another parameter must add it here.
 PAGE_QUERY_KEYS = ("page", "p", "q")
@@ -55,9 +55,11 @@ class CachedPage:
     def response(self) -> HttpResponse:
         return HttpResponse(self.content, headers=dict(self.headers))
 
-    def validators(self) -> Validators:
-        # Revalidated every time: a page may change at any edit.
-        return Validators(etag=self.etag, last_modified=self.last_modified, max_age=None)
+    def answer(self, request: HttpRequest) -> HttpResponse:
+        """Return the page, or 304 when `request` shows that the visitor has it already."""
+        # No max_age: browsers ask every time, as a page may change at any edit.
+        validators = Validators(etag=self.etag, last_modified=self.last_modified)
+        return validators.answer(request) or validators.apply(self.response())
 
 
 def page_key(request: HttpRequest, version: ContentVersion) -> str | None:
@@ -125,14 +127,9 @@ class PageToStore:
         return page
 
 
-def answer(request: HttpRequest, page: CachedPage) -> HttpResponse:
-    validators = page.validators()
-    return validators.answer(request) or validators.apply(page.response())
-
-
 class PublicPageCacheMiddleware:
-    """Serve anonymous GETs of the views that declare themselves cacheable (conditional.py's
-    `cacheable`) from the shared cache, revalidated every time.
+    """Serve anonymous GETs of the views that declare themselves cacheable (`cacheable` in
+    seminars/http/conditional.py) from the shared cache, revalidated every time.
 
     A page is keyed on the site's content version, read once per request (every change to
     what the public sees bumps it, whichever process makes it), on the URL, and on the time
@@ -151,10 +148,10 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         # Set by process_view when the page was not in the cache (as Django's own cache
         # middleware marks a request with _cache_update_cache).
-        to_store = request.__dict__.pop("_page_to_store", None)
+        to_store = getattr(request, "_page_to_store", None)
         if to_store is None or request.method != "GET" or not is_storable(request, response):
             return response
-        return answer(request, to_store.store(response))
+        return to_store.store(response).answer(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not (is_cacheable(view_func) and self.is_anonymous_read(request)):
@@ -168,7 +165,7 @@ class PublicPageCacheMiddleware:
         if page is None:
             request._page_to_store = PageToStore(key, version, now, *page_window(now))
             return None
-        return answer(request, page)
+        return page.answer(request)
 
     @staticmethod
     def is_anonymous_read(request: HttpRequest) -> bool:
