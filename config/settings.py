@@ -60,10 +60,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "seminars.http.middleware.HealthCheckMiddleware",
+    "seminars.http.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
-    "seminars.http.middleware.RejectUnstorableInputMiddleware",
+    "seminars.http.guards.RejectUnstorableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     # Last, so that a cached page still gets every header the middleware above adds.
-    "seminars.http.middleware.PublicPageCacheMiddleware",
+    "seminars.http.pagecache.PublicPageCacheMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [

@@ -1,7 +1,7 @@
 import datetime
 import uuid
 import zoneinfo
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -269,31 +269,24 @@ class TalkQuerySet(models.QuerySet):
         return self.scheduled().upcoming(now).first()
 
     def moments_around(
-        self, now: datetime.datetime
+        self, now: datetime.datetime, fields: Sequence[str] = ("start", "end")
     ) -> tuple[datetime.datetime | None, datetime.datetime | None]:
         """Return the last start or end at or before `now` and the first one after it: what
-        is upcoming, past or happening stays the same between the two."""
+        is upcoming, past or happening stays the same between the two. With fields=("end",),
+        only ends count: which talks are upcoming and which past stays the same."""
 
         def first(field: str, **lookup: datetime.datetime) -> Subquery:
             # One row found through the index on the field, not an aggregate over every talk.
             return Subquery(self.filter(**lookup).order_by(field).values(field.lstrip("-"))[:1])
 
-        row = (
-            self.order_by()
-            .annotate(
-                last_start=first("-start", start__lte=now),
-                last_end=first("-end", end__lte=now),
-                next_start=first("start", start__gt=now),
-                next_end=first("end", end__gt=now),
-            )
-            .values_list("last_start", "last_end", "next_start", "next_end")
-            .first()
-        ) or (None, None, None, None)
-        last_start, last_end, next_start, next_end = row
-        return (
-            max((moment for moment in (last_start, last_end) if moment), default=None),
-            min((moment for moment in (next_start, next_end) if moment), default=None),
-        )
+        moments = {}
+        for field in fields:
+            moments[f"last_{field}"] = first(f"-{field}", **{f"{field}__lte": now})
+            moments[f"next_{field}"] = first(field, **{f"{field}__gt": now})
+        row = self.order_by().annotate(**moments).values(*moments).first() or {}
+        lasts = [row[f"last_{field}"] for field in fields if row.get(f"last_{field}")]
+        nexts = [row[f"next_{field}"] for field in fields if row.get(f"next_{field}")]
+        return max(lasts, default=None), min(nexts, default=None)
 
     def since(self, moment: datetime.datetime) -> "TalkQuerySet":
         """Return the talks that had not ended by `moment`: recent and upcoming ones."""
@@ -356,12 +349,6 @@ class TalkQuerySet(models.QuerySet):
             Q(status__in=Talk.PUBLIC_STATUSES)
             | Q(series__in=Series.objects.editable_by(user).values("pk"))
         )
-
-    def next_end(self, now: datetime.datetime | None = None) -> datetime.datetime | None:
-        """Return the earliest end after `now`: the next moment a talk moves from upcoming
-        to past (None when none will)."""
-        ends = self.since(now or timezone.now()).order_by("end").values_list("end", flat=True)
-        return ends.first()
 
     def matching(
         self,

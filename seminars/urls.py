@@ -5,6 +5,7 @@ from seminars.api import embeds as embed_views
 from seminars.api import views as api
 from seminars.feeds import views as calendar_views
 from seminars.feeds.rss import UpcomingTalksFeed
+from seminars.http.conditional import cacheable
 from seminars.mail import views as announcement_views
 from seminars.pages import people, views
 from seminars.pages.sitemaps import SITEMAPS
@@ -26,7 +27,7 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.EventTypeDetailView.as_view(), name="tag-detail"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", UpcomingTalksFeed(), name="rss"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cacheable(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin).
     path("favicon.ico", views.favicon),

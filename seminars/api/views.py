@@ -1,16 +1,15 @@
 """The read-only JSON API (docs/api.md): talks, series and speakers, public data only.
 
-Each response's ETag comes from the site's content version (and, for lists of upcoming or
-past talks, from the next moment a talk ends), so a repeated request is answered 304 after one
-or two queries, before anything is looked up. Any site may read the API from a browser (CORS `*`).
+Each response's ETag and Last-Modified come from the release and the site's content version
+(and, for lists of upcoming or past talks, from the last and next moments a talk ends:
+seminars/http/conditional.py), so a repeated request is answered 304 after one or two
+queries, before anything is looked up. Any site may read the API from a browser (CORS `*`).
 """
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
-from django.views.generic import View
 
 from seminars.api.listing import (
     BadParameterError,
@@ -28,12 +27,8 @@ from seminars.feeds.selection import (
     public_speakers,
     resolve_slugs,
 )
-from seminars.http.validators import content_digest, strong_etag
-from seminars.models import ContentVersion, Talk
-
-CACHE_MAX_AGE = 5 * 60
-# Raise when the JSON changes for the same data (a new field), so that ETags are renewed.
-API_FORMAT = "1"
+from seminars.http.conditional import ConditionalView, Window
+from seminars.models import Talk
 
 
 class ApiError(Exception):
@@ -57,20 +52,16 @@ def json_response(
     )
 
 
-class ApiView(View):
+class ApiView(ConditionalView):
     """A read-only JSON resource: validators from the content version, public caching, CORS,
     and errors as JSON. Subclasses parse their query, name the resource and build its data."""
 
-    http_method_names = ["get", "head", "options"]
+    max_age = 5 * 60
     # Whether the data changes when a talk ends (lists of upcoming or past talks).
     changes_with_time = False
 
     def parse(self) -> None:
         """Read the query string (raise BadParameterError); nothing else may be looked up."""
-
-    def resource_key(self) -> str:
-        """Return what identifies the data, given the parsed query (canonical)."""
-        raise NotImplementedError
 
     def get_data(self) -> dict:
         """Return the data to answer with; raise ApiError for what does not exist."""
@@ -96,31 +87,17 @@ class ApiView(View):
         response["Access-Control-Max-Age"] = str(24 * 60 * 60)
         return response
 
-    def digest(self, version: ContentVersion) -> str:
-        """Return the hash of everything the JSON depends on."""
-        next_end = Talk.objects.public().next_end() if self.changes_with_time else None
-        return content_digest(
-            [
-                API_FORMAT,
-                version.key,
-                next_end.isoformat() if next_end else "",
-                self.resource_key(),
-                settings.SITE_URL,
-                settings.MEDIA_URL,
-                settings.TIME_ZONE,
-            ]
-        )
-
     def get(self, request, *args, **kwargs):
         self.parse()
-        etag = strong_etag(self.digest(ContentVersion.objects.current()))
-        headers = {"ETag": etag, "Cache-Control": f"public, max-age={CACHE_MAX_AGE}"}
-        # The 304 carries the same validators and lifetime as the full answer would.
-        validators = HttpResponse(headers=headers)
-        conditional = get_conditional_response(request, etag=etag, response=validators)
-        if conditional is not validators:
-            return conditional
-        return json_response(self.get_data(), headers)
+        return super().get(request, *args, **kwargs)
+
+    def window(self) -> Window:
+        if not self.changes_with_time:
+            return None, None
+        return Talk.objects.public().moments_around(timezone.now(), fields=("end",))
+
+    def build(self) -> JsonResponse:
+        return json_response(self.get_data())
 
 
 class ApiListView(ApiView):

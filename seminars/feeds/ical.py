@@ -14,13 +14,12 @@ import itertools
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from pathlib import Path
 
-import icalendar
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur, vText
 
 from config.site import absolute_url
 from seminars import formatting
+from seminars.http.release import release
 from seminars.models import Talk
 from speakers import markdown
 
@@ -33,14 +32,6 @@ WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 abstract_text = functools.lru_cache(maxsize=2048)(markdown.markdown_to_text)
 ZERO = datetime.timedelta(0)
 CALENDAR_END = b"END:VCALENDAR\r\n"
-# Cached event bytes outlive a deployment (the cache is shared and persistent): keying them
-# on the code that wrote them renews them when that code or the icalendar package changes.
-CODE_VERSION = hashlib.sha256(
-    icalendar.__version__.encode()
-    + Path(__file__).read_bytes()
-    + Path(formatting.__file__).read_bytes()
-    + Path(markdown.__file__).read_bytes()
-).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -108,13 +99,14 @@ class EventData:
         return self.end.astimezone(zoneinfo.ZoneInfo(self.timezone))
 
     def key(self) -> str:
-        """Return the cache key of this event's bytes: a digest of all that they show.
+        """Return the cache key of this event's bytes: a digest of all that they show, and of
+        the release that writes them (seminars/http/release.py: this code, icalendar, SITE_URL).
 
         Not just uid, SEQUENCE and LAST-MODIFIED: a renamed speaker or tag changes the event
         without changing the talk's row.
         """
         values = (repr(getattr(self, field.name)) for field in fields(self))
-        parts = [CODE_VERSION, absolute_url(""), *values]
+        parts = [release(), *values]
         digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=20).hexdigest()
         return f"ical-event:{self.uid}:{digest}"
 

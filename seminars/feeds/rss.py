@@ -5,12 +5,14 @@ from django.utils.feedgenerator import Rss201rev2Feed
 
 from config.site import absolute_url
 from seminars import formatting
+from seminars.http.conditional import cacheable
 from seminars.models import Talk
 from speakers.markdown import markdown_to_text
 
 RSS_ITEMS = 50
 
 
+@cacheable
 class UpcomingTalksFeed(Feed):
     """RSS of the upcoming public talks (cancelled ones say so in their title)."""
 

@@ -1,8 +1,8 @@
 """Calendar feeds over HTTP, and the page that explains how to subscribe to them.
 
-A feed's body is cached and its ETag and Last-Modified come from the site's content version
-(and, for feeds with a time window, today's date), so a conditional request is answered 304
-after one query, without building the calendar.
+A feed's body is cached, and its ETag and Last-Modified come from the release, the site's
+content version and, for feeds with a time window, the day (seminars/http/conditional.py),
+so a conditional request is answered 304 after one query, without building the calendar.
 """
 
 import datetime
@@ -11,9 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotFound
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
-from django.views.generic import TemplateView, View
+from django.views.generic import TemplateView
 
 from seminars.feeds import ical
 from seminars.feeds.selection import (
@@ -26,36 +24,21 @@ from seminars.feeds.selection import (
     select_feed,
     select_talk,
 )
+from seminars.http.conditional import ConditionalView, Window, cacheable, day_window
 from seminars.http.local_copies import local_calendars
-from seminars.http.validators import content_digest, strong_etag
-from seminars.models import ContentVersion
 
-CACHE_MAX_AGE = 15 * 60
 BODY_CACHE_SECONDS = 24 * 60 * 60
 # An event's bytes are cached under a digest of everything they show, so they never go
 # stale; they are kept while feeds keep using them, and a month after that.
 EVENT_CACHE_SECONDS = 30 * 24 * 60 * 60
-# Raise when the bytes of a calendar change for the same data (a new property, another
-# layout), so that cached bodies and subscribers' ETags are renewed.
-FEED_FORMAT = "1"
 
 
 class CalendarResponse(HttpResponse):
-    """An iCalendar body with its validators and a public cache lifetime."""
+    """An iCalendar body, to subscribe to or, with a `filename`, to download."""
 
-    def __init__(
-        self,
-        content: bytes = b"",
-        *,
-        etag: str,
-        last_modified: datetime.datetime,
-        filename: str | None = None,
-    ):
+    def __init__(self, content: bytes = b"", *, filename: str | None = None):
         # Spelled out: Django's default text/calendar content type would omit the charset.
         super().__init__(content, content_type="text/calendar; charset=utf-8")
-        self["ETag"] = etag
-        self["Last-Modified"] = http_date(last_modified.timestamp())
-        patch_cache_control(self, public=True, max_age=CACHE_MAX_AGE)
         if filename is not None:
             self["Content-Disposition"] = f'attachment; filename="{filename}"'
 
@@ -86,30 +69,11 @@ def build_calendar(feed: Feed) -> bytes:
     )
 
 
-def last_modified(version: ContentVersion, today: datetime.date | None) -> datetime.datetime:
-    """Return when the feed last changed: its content, or the start of `today` when its
-    time window moved then.
+class CalendarView(ConditionalView):
+    """Serve one calendar; subclasses say which, and whether it has a time window (then it
+    changes at midnight, site time)."""
 
-    After a burst of changes this can be a few seconds ahead of the clock (each change moves
-    it a second on). It is not capped at now as RFC 9110 §8.8.2.1 asks: a value that goes
-    backwards freezes Apple Calendar, which revalidates by date only.
-    """
-    moment = version.modified_at
-    if today is not None:
-        midnight = datetime.datetime.combine(
-            today, datetime.time.min, timezone.get_current_timezone()
-        )
-        moment = max(moment, midnight)
-    return moment
-
-
-class CalendarView(View):
-    """Serve one calendar; subclasses say which, and whether it has a time window."""
-
-    http_method_names = ["get", "head", "options"]
-
-    def feed_key(self) -> str:
-        raise NotImplementedError
+    max_age = 15 * 60
 
     def is_windowed(self) -> bool:
         raise NotImplementedError
@@ -120,54 +84,35 @@ class CalendarView(View):
     def filename(self) -> str | None:
         return None
 
-    def digest(self, version: ContentVersion, today: datetime.date | None) -> str:
-        """Return the hash of everything the feed's bytes depend on."""
-        parts = [
-            FEED_FORMAT,
-            ical.CODE_VERSION,
-            version.key,
-            today.isoformat() if today else "",
-            self.feed_key(),
-            settings.SITE_URL,
-            settings.SITE_NAME,
-            settings.SITE_TAGLINE,
-            settings.TIME_ZONE,
-            str(settings.FEED_PAST_MONTHS),
-        ]
-        return content_digest(parts)
+    def dispatch(self, request, *args, **kwargs):
+        self.today = timezone.localdate() if self.is_windowed() else None
+        self.feed = None
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except UnknownFeedError as error:
+            return HttpResponseNotFound(str(error), content_type="text/plain; charset=utf-8")
 
-    def get(self, request, *args, **kwargs):
-        version = ContentVersion.objects.current()
-        today = timezone.localdate() if self.is_windowed() else None
-        digest = self.digest(version, today)
-        modified = last_modified(version, today)
-        response = CalendarResponse(
-            etag=strong_etag(digest), last_modified=modified, filename=self.filename()
-        )
-        cache_key = f"calendar:{digest}"
-        feed = None
+    def window(self) -> Window:
+        return day_window(self.today) if self.today else (None, None)
+
+    def body_key(self) -> str:
+        return f"calendar:{self.digest}"
+
+    def ensure_exists(self) -> None:
         # A cached body proves that the feed exists in this version; else look first. Only
         # whether it is there: a conditional request never needs its bytes.
-        if local_calendars.get(cache_key) is None and not cache.has_key(cache_key):
-            try:
-                feed = self.select(today)
-            except UnknownFeedError as error:
-                return HttpResponseNotFound(str(error), content_type="text/plain; charset=utf-8")
-        conditional = get_conditional_response(
-            request,
-            etag=response["ETag"],
-            last_modified=int(modified.timestamp()),
-            response=response,
-        )
-        if conditional is not response:
-            return conditional
-        body = None if feed else local_calendars.get(cache_key) or cache.get(cache_key)
+        key = self.body_key()
+        if local_calendars.get(key) is None and not cache.has_key(key):
+            self.feed = self.select(self.today)
+
+    def build(self) -> CalendarResponse:
+        key = self.body_key()
+        body = None if self.feed else local_calendars.get(key) or cache.get(key)
         if body is None:  # not cached, or evicted a moment ago
-            body = build_calendar(feed or self.select(today))
-            cache.set(cache_key, body, BODY_CACHE_SECONDS)
-        local_calendars.set(cache_key, body, len(body))
-        response.content = body
-        return response
+            body = build_calendar(self.feed or self.select(self.today))
+            cache.set(key, body, BODY_CACHE_SECONDS)
+        local_calendars.set(key, body, len(body))
+        return CalendarResponse(body, filename=self.filename())
 
 
 class FeedView(CalendarView):
@@ -181,7 +126,7 @@ class FeedView(CalendarView):
             return FeedQuery.from_query(self.request.GET)
         return FeedQuery(**{self.filter_name: (self.kwargs["slug"],)})
 
-    def feed_key(self) -> str:
+    def resource_key(self) -> str:
         return f"feed?{self.query().key()}"
 
     def is_windowed(self) -> bool:
@@ -194,7 +139,7 @@ class FeedView(CalendarView):
 class TalkCalendarView(CalendarView):
     """Serve one talk as a file to download and add once."""
 
-    def feed_key(self) -> str:
+    def resource_key(self) -> str:
         return f"talk/{self.kwargs['slug']}"
 
     def is_windowed(self) -> bool:
@@ -207,6 +152,7 @@ class TalkCalendarView(CalendarView):
         return f"{self.kwargs['slug']}.ics"
 
 
+@cacheable
 class SubscribeView(TemplateView):
     template_name = "seminars/subscribe.html"
 

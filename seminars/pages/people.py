@@ -2,10 +2,12 @@
 
 from django.views.generic import DetailView, ListView
 
+from seminars.http.conditional import cacheable
 from seminars.models import Talk
 from seminars.pages.mixins import RenamedSlugRedirectMixin, TalksOfObjectMixin
 
 
+@cacheable
 class SpeakerListView(ListView):
     template_name = "speakers/speaker_list.html"
 
@@ -14,11 +16,13 @@ class SpeakerListView(ListView):
         return sorted(speakers, key=lambda speaker: (speaker.sort_letter, speaker.sort_name))
 
 
+@cacheable
 class SpeakerDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, DetailView):
     def get_queryset(self):
         return Talk.objects.public().speakers().select_related("affiliation")
 
 
+@cacheable
 class AffiliationDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, DetailView):
     def get_queryset(self):
         return Talk.objects.public().affiliations()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
+from seminars.http.conditional import cacheable
 from seminars.models import EventType, Series, Talk
 from seminars.pages.jsonld import as_script_content, talk_event
 from seminars.pages.mixins import RenamedSlugRedirectMixin, TalksOfObjectMixin, paginate
@@ -23,6 +24,7 @@ class PublicTalksMixin:
         return Talk.objects.public().with_speakers()
 
 
+@cacheable
 class HomeView(PublicTalksMixin, TemplateView):
     template_name = "seminars/home.html"
 
@@ -41,6 +43,7 @@ class HomeView(PublicTalksMixin, TemplateView):
         )
 
 
+@cacheable
 class NextTalkView(PublicTalksMixin, TemplateView):
     """Redirect to the next talk; say so plainly when nothing is scheduled."""
 
@@ -53,6 +56,7 @@ class NextTalkView(PublicTalksMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
 
+@cacheable
 class TalkDetailView(RenamedSlugRedirectMixin, DetailView):
     def get_queryset(self):
         # Staff preview drafts of their series from the admin's "view on site".
@@ -80,6 +84,7 @@ class TalkDetailView(RenamedSlugRedirectMixin, DetailView):
         return response
 
 
+@cacheable
 class ArchiveView(PublicTalksMixin, ListView):
     template_name = "seminars/archive.html"
     paginate_by = 20
@@ -103,6 +108,7 @@ class ArchiveYearView(ArchiveView):
         return super().get_context_data(year=self.kwargs["year"], **kwargs)
 
 
+@cacheable
 class SeriesListView(ListView):
     template_name = "seminars/series_list.html"
 
@@ -120,11 +126,13 @@ class SeriesListView(ListView):
         )
 
 
+@cacheable
 class SeriesDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, DetailView):
     def get_queryset(self):
         return Series.objects.with_public_talks()
 
 
+@cacheable
 class EventTypeDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, DetailView):
     template_name = "seminars/eventtype_detail.html"
 
@@ -132,6 +140,7 @@ class EventTypeDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, DetailVi
         return EventType.objects.with_public_talks()
 
 
+@cacheable
 class SearchView(PublicTalksMixin, TemplateView):
     template_name = "seminars/search.html"
 

@@ -316,3 +316,22 @@ def test_moments_around_are_the_last_and_next_start_or_end():
         (start + HOUR, start + week),
         (start + week + HOUR, None),
     ]
+
+
+def test_moments_around_of_ends_only_skip_the_starts():
+    start = datetime.datetime(2026, 12, 8, 17, 0, tzinfo=datetime.UTC)
+    week = datetime.timedelta(days=7)
+    TalkFactory(start=start)
+    TalkFactory(start=start + week)
+
+    moments = [
+        Talk.objects.moments_around(moment, fields=("end",))
+        for moment in (start - HOUR, start + HOUR / 2, start + HOUR, start + 2 * week)
+    ]
+
+    assert moments == [
+        (None, start + HOUR),
+        (None, start + HOUR),
+        (start + HOUR, start + week + HOUR),
+        (start + week + HOUR, None),
+    ]

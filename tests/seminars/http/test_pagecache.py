@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
+from django.urls import resolve
 from django.utils.http import http_date
 
-from seminars.http.middleware import CachedPage, is_storable, page_window
+from seminars.http.conditional import is_cacheable
+from seminars.http.pagecache import CachedPage, is_storable, page_window
 from seminars.models import ContentVersion, Talk
 from tests.factories import TalkFactory
 
@@ -211,6 +213,77 @@ def test_error_page_is_never_cached(client, demo, django_assert_num_queries):
 
     assert response.status_code == 404
     assert "ETag" not in response
+
+
+@pytest.mark.urls("tests.seminars.http.cacheable_urls")
+@pytest.mark.parametrize("url", ["/function/", "/class/", "/attribute/", "/inherited/"])
+def test_view_that_declares_itself_cacheable_is_cached_with_no_other_registration(
+    client, django_assert_num_queries, url
+):
+    with django_assert_num_queries(2):  # version, window: a miss
+        first = client.get(url)
+    with django_assert_num_queries(1):  # version: a hit
+        again = client.get(url)
+    revalidated = client.get(url, headers={"If-None-Match": first["ETag"]})
+
+    assert again.content == first.content
+    assert {name: again[name] for name in ("Cache-Control", "ETag", "Last-Modified")} == {
+        "Cache-Control": "no-cache",
+        "ETag": etag_of(first.content),
+        "Last-Modified": http_date(changed_at().timestamp()),
+    }
+    assert (revalidated.status_code, revalidated.content) == (304, b"")
+
+
+@pytest.mark.urls("tests.seminars.http.cacheable_urls")
+@pytest.mark.parametrize("url", ["/undeclared-function/", "/undeclared-class/"])
+def test_view_that_does_not_declare_itself_cacheable_is_never_cached(
+    client, db, django_assert_num_queries, url
+):
+    with django_assert_num_queries(0):
+        first = client.get(url)
+    again = client.get(url)
+
+    assert again.content != first.content
+    assert (again.get("ETag"), again.get("Cache-Control")) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("url", "declared"),
+    [
+        *(
+            (url, True)
+            for url in (
+                "/",
+                "/next/",
+                "/talks/a-talk/",
+                "/archive/",
+                "/archive/2026/",
+                "/series/",
+                "/series/a-series/",
+                "/tags/a-tag/",
+                "/search/",
+                "/subscribe/",
+                "/feed/",
+                "/sitemap.xml",
+                "/speakers/",
+                "/speakers/a-speaker/",
+                "/affiliations/an-affiliation/",
+            )
+        ),
+        # Validated by themselves before their body is built (ConditionalView).
+        ("/calendar.ics", False),
+        ("/talks/a-talk/calendar.ics", False),
+        ("/api/talks/", False),
+        # Not the same for everyone, or not worth a cache entry.
+        ("/admin/", False),
+        ("/series/a-series/announcement.txt", False),
+        ("/embed/upcoming/", False),
+        ("/robots.txt", False),
+    ],
+)
+def test_public_pages_declare_themselves_cacheable(url, declared):
+    assert is_cacheable(resolve(url).func) is declared
 
 
 def page(status=200, **headers) -> HttpResponse:
