@@ -1,0 +1,1 @@
+"""Development data: the demo series and the generated dataset for benchmarks."""

@@ -1,0 +1,1 @@
+"""Calendar feeds: which talks (selection), the iCalendar builder (ical), views, and RSS."""

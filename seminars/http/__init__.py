@@ -1,0 +1,1 @@
+"""HTTP plumbing: conditional GET, the page cache, the release digest, request guards, health."""

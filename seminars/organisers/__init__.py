@@ -1,0 +1,1 @@
+"""Organisers' tools: admin scoping per series, CSV import and export, term planning."""

@@ -1,0 +1,1 @@
+"""Public HTML pages: home, talks, archive, series, tags, speakers, search, sitemaps."""
