@@ -1,6 +1,7 @@
 """What a calendar feed shows: its filters (normalised), its talks, its time window and name."""
 
 import calendar as gregorian
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Sequence
@@ -249,14 +250,24 @@ def select_talk(slug: str) -> Feed:
     )
 
 
+# The EventData fields read as they are from a talk's own columns, so that a new talk field
+# shown in calendars is added to EventData alone. The others are converted or come from
+# related rows below.
+TALK_VALUES_OF_EVENT = tuple(
+    field.name
+    for field in dataclasses.fields(EventData)
+    if field.name not in {"uid", "online_url"}
+    and field.name in {talk_field.name for talk_field in Talk._meta.concrete_fields}
+)
+
+
 def event_data(talks: TalkQuerySet) -> list[EventData]:
     """Return what the calendar events of `talks` show, in their order, in three queries.
 
     Plain values rather than model instances: a feed of thousands of talks is mostly made
     of cached event bytes, and only needs to know which ones.
     """
-    fields = ("sequence", "created", "updated", "title", "status", "start", "end", "location")
-    fields += ("is_placeholder", "abstract", "slug")
+    fields = TALK_VALUES_OF_EVENT
     rows = talks.values(
         "pk", "uid", "series__timezone", "online_url", "online_link_visibility", *fields
     )
