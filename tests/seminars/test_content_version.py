@@ -1,17 +1,16 @@
 import datetime
 
 import pytest
-import time_machine
 
 from seminars.devdata.generate import generate_data
 from seminars.models import ContentVersion, Talk, TalkSpeaker
 from seminars.services import cancel_talk, duplicate_talk, publish_talk, touch_talk
 from seminars.signals import bump_content_version
-from tests.seminars.feed_fixtures import (
-    NOW,
+from tests.clock import NOW
+from tests.factories import (
     AffiliationFactory,
     EventTypeFactory,
-    SeriesFactory,
+    NewSeriesFactory,
     SpeakerFactory,
     TalkFactory,
 )
@@ -19,12 +18,6 @@ from tests.seminars.feed_fixtures import (
 pytestmark = pytest.mark.django_db
 
 SECOND = datetime.timedelta(seconds=1)
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def counter() -> int:
@@ -125,7 +118,7 @@ def talk(clock):
         pytest.param(lambda talk: talk.speakers.get().affiliation.save(), id="affiliation renamed"),
         pytest.param(lambda talk: talk.series.save(), id="series changed"),
         pytest.param(lambda talk: talk.event_types.get().save(), id="event type changed"),
-        pytest.param(lambda talk: SeriesFactory().delete(), id="series deleted"),
+        pytest.param(lambda talk: NewSeriesFactory().delete(), id="series deleted"),
         pytest.param(lambda talk: AffiliationFactory().delete(), id="affiliation deleted"),
         pytest.param(duplicate_talk, id="talk duplicated"),
         pytest.param(publish_talk, id="talk published"),

@@ -6,8 +6,9 @@ import pytest
 
 from seminars.models import Talk
 from seminars.services import cancel_talk
+from tests.demo import DEMO_PAST, DEMO_UPCOMING, INFERENCE
 from tests.factories import SeriesFactory, SpeakerFactory, TalkFactory
-from tests.seminars.list_fixtures import DEMO_PAST, DEMO_UPCOMING, INFERENCE, make_talks
+from tests.seminars.list_fixtures import make_talks
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ from seminars.models import OnlineLinkVisibility, Talk
 from seminars.services import cancel_talk, demo_talk_uid
 from speakers.models import Affiliation, Speaker
 from speakers.services import retire_slug
+from tests.demo import DEMO_PAST, DEMO_UPCOMING, INFERENCE
 from tests.factories import EventTypeFactory, SeriesFactory, SpeakerFactory, TalkFactory
-from tests.seminars.list_fixtures import DEMO_PAST, DEMO_UPCOMING, INFERENCE, make_talks
+from tests.seminars.list_fixtures import make_talks
 
 pytestmark = pytest.mark.django_db
 

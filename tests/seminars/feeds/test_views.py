@@ -1,56 +1,42 @@
 import datetime
-import json
 import re
-from pathlib import Path
 from urllib.parse import quote
 
 import icalendar
 import pytest
-import time_machine
 from django.core.cache import cache
 from django.utils.http import http_date, parse_http_date
 
 from seminars.feeds.selection import event_data
 from seminars.http.local_copies import clear_caches
 from seminars.models import ContentVersion, EventType, Series, Talk, TalkSpeaker
-from seminars.services import cancel_talk, load_demo, publish_talk
+from seminars.services import cancel_talk, publish_talk
 from seminars.signals import bump_content_version
 from speakers.models import Speaker
 from speakers.services import retire_slug
-from tests.seminars.feed_fixtures import (
-    NEW_YORK,
-    NOW,
-    ZURICH,
+from tests.clock import BEFORE_DST_ENDS, NEW_YORK, ZURICH
+from tests.factories import (
     AffiliationFactory,
     EventTypeFactory,
+    NewSeriesFactory,
     SeriesFactory,
     SpeakerFactory,
-    TalkFactory,
-    assert_wire_format,
-    parse_all,
+    WeeklyTalkFactory,
 )
+from tests.seminars.feeds.parsers import assert_wire_format, parse_all
 
 pytestmark = pytest.mark.django_db
 
-DEMO_FILE = Path(__file__).resolve().parents[3] / "seminars" / "devdata" / "systems-seminar.json"
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 PLAIN_TYPE = "text/plain; charset=utf-8"
 LATER = datetime.timedelta(minutes=10)
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    # The cache outlives a test's database transaction: start and end every test empty.
-    clear_caches()
-    yield
-    clear_caches()
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        ContentVersion.objects.update(counter=0, changed_at=NOW - datetime.timedelta(days=30))
-        yield traveller
+def _content_version_a_month_old(clock):
+    ContentVersion.objects.update(
+        counter=0, changed_at=BEFORE_DST_ENDS - datetime.timedelta(days=30)
+    )
 
 
 def at(day: datetime.date, zone=NEW_YORK) -> datetime.datetime:
@@ -77,7 +63,7 @@ def world():
     seminar = EventTypeFactory(name="Seminar")
     round_table = EventTypeFactory(name="Round table")
     talks = {
-        "old": TalkFactory(
+        "old": WeeklyTalkFactory(
             title="Old",
             slug="old",
             series=systems,
@@ -85,7 +71,7 @@ def world():
             speakers=[william],
             event_types=[seminar],
         ),
-        "recent": TalkFactory(
+        "recent": WeeklyTalkFactory(
             title="Recent",
             slug="recent",
             series=systems,
@@ -93,7 +79,7 @@ def world():
             speakers=[william],
             event_types=[seminar],
         ),
-        "zurich": TalkFactory(
+        "zurich": WeeklyTalkFactory(
             title="Zürich pair",
             slug="zurich-pair",
             series=zurich,
@@ -101,7 +87,7 @@ def world():
             speakers=[ori, william],
             event_types=[seminar],
         ),
-        "upcoming": TalkFactory(
+        "upcoming": WeeklyTalkFactory(
             title="Upcoming",
             slug="upcoming",
             series=systems,
@@ -109,14 +95,14 @@ def world():
             speakers=[ori],
             event_types=[round_table],
         ),
-        "zurich_round_table": TalkFactory(
+        "zurich_round_table": WeeklyTalkFactory(
             title="Zürich round table",
             slug="zurich-round-table",
             series=zurich,
             start=at(datetime.date(2026, 11, 10), ZURICH),
             event_types=[round_table],
         ),
-        "draft": TalkFactory(
+        "draft": WeeklyTalkFactory(
             title="Draft",
             slug="draft",
             series=systems,
@@ -125,7 +111,7 @@ def world():
             event_types=[seminar, round_table],
             status=Talk.Status.DRAFT,
         ),
-        "cancelled": TalkFactory(
+        "cancelled": WeeklyTalkFactory(
             title="Called off",
             slug="called-off",
             series=systems,
@@ -280,7 +266,7 @@ def test_calendar_feed_unknown_slug_answers_404_with_plain_text_reason(client, w
 
 
 def test_calendar_feed_hides_a_series_with_only_drafts(client, world):
-    TalkFactory(series=SeriesFactory(slug="secret"), status=Talk.Status.DRAFT)
+    WeeklyTalkFactory(series=NewSeriesFactory(slug="secret"), status=Talk.Status.DRAFT)
 
     assert client.get("/series/secret/calendar.ics").status_code == 404
 
@@ -331,7 +317,7 @@ def test_calendar_feed_normalised_queries_share_bytes_and_etag(client, world, ur
 def test_calendar_feed_keeps_at_most_20_values_of_a_key(client):
     slugs = [f"series-{n:02}" for n in range(25)]
     for slug in slugs:
-        TalkFactory(title=slug, series=SeriesFactory(slug=slug, name=slug))
+        WeeklyTalkFactory(title=slug, series=SeriesFactory(slug=slug, name=slug))
 
     response = client.get("/calendar.ics?" + "&".join(f"series={slug}" for slug in reversed(slugs)))
 
@@ -402,7 +388,7 @@ def test_calendar_feed_304_without_cached_body_does_not_build_it(
 
 def generate_talks(count: int) -> None:
     """Create `count` public talks, each with a speaker and a tag, in a few queries."""
-    series = SeriesFactory(slug="generated")
+    series = NewSeriesFactory(slug="generated")
     speaker = SpeakerFactory(slug="generated-speaker")
     tag = EventType.objects.get(slug="seminar")
     start = at(datetime.date(2026, 10, 21))
@@ -502,11 +488,12 @@ def test_calendar_feed_last_modified_never_goes_backwards(client, world, clock):
     seen = [parse_http_date(client.get(url)["Last-Modified"])]
     for change in (
         lambda: Talk.objects.get(slug="recent").delete(),
-        lambda: clock.move_to(NOW + LATER),
+        lambda: clock.move_to(BEFORE_DST_ENDS + LATER),
         lambda: cancel_talk(Talk.objects.get(slug="upcoming")),
-        lambda: clock.move_to(NOW + datetime.timedelta(days=2)),
+        lambda: clock.move_to(BEFORE_DST_ENDS + datetime.timedelta(days=2)),
         lambda: publish_talk(Talk.objects.get(slug="draft")),
-        lambda: clock.move_to(NOW + datetime.timedelta(days=2, minutes=-5)),  # clock goes back
+        # The clock goes back.
+        lambda: clock.move_to(BEFORE_DST_ENDS + datetime.timedelta(days=2, minutes=-5)),
         lambda: Talk.objects.get(slug="draft").delete(),
     ):
         change()
@@ -517,8 +504,8 @@ def test_calendar_feed_last_modified_never_goes_backwards(client, world, clock):
 
 
 def test_calendar_feed_window_moves_with_the_date(client, clock):
-    TalkFactory(title="A year ago today", start=at(datetime.date(2025, 10, 20)))
-    TalkFactory(title="Next week", start=at(datetime.date(2026, 10, 27)))
+    WeeklyTalkFactory(title="A year ago today", start=at(datetime.date(2025, 10, 20)))
+    WeeklyTalkFactory(title="Next week", start=at(datetime.date(2026, 10, 27)))
     today = client.get("/calendar.ics")
 
     clock.move_to(datetime.datetime(2026, 10, 21, 9, 0, tzinfo=datetime.UTC))
@@ -565,8 +552,8 @@ def test_calendar_feed_change_bumps_sequence_and_last_modified(
     after = events(client.get("/talks/upcoming/calendar.ics"))[0]
 
     assert (before["SEQUENCE"], after["SEQUENCE"]) == (0, sequence)
-    assert before["LAST-MODIFIED"].dt == NOW
-    assert after["LAST-MODIFIED"].dt == NOW + LATER
+    assert before["LAST-MODIFIED"].dt == BEFORE_DST_ENDS
+    assert after["LAST-MODIFIED"].dt == BEFORE_DST_ENDS + LATER
     assert after["UID"] == before["UID"] == str(talk.uid)
 
 
@@ -652,8 +639,7 @@ def test_robots_txt_lets_crawlers_fetch_the_feeds(client):
     ]
 
 
-def test_every_feed_of_the_demo_data_parses_with_three_parsers(client):
-    load_demo(json.loads(DEMO_FILE.read_text(encoding="utf-8")), today=datetime.date(2026, 10, 20))
+def test_every_feed_of_the_demo_data_parses_with_three_parsers(client, demo):
     urls = [
         "/calendar.ics",
         *(f"/series/{slug}/calendar.ics" for slug in Series.objects.values_list("slug", flat=True)),
@@ -801,16 +787,17 @@ def admin_change_data(talk: Talk, **changes) -> dict:
     return data | changes
 
 
-def test_calendar_feed_follows_a_cancel_and_a_move_made_in_the_admin(client, admin_client, clock):
-    load_demo(json.loads(DEMO_FILE.read_text(encoding="utf-8")), today=datetime.date(2026, 10, 20))
-    to_cancel, to_move = Talk.objects.upcoming(NOW)[:2]
+def test_calendar_feed_follows_a_cancel_and_a_move_made_in_the_admin(
+    client, staff_client, demo, clock
+):
+    to_cancel, to_move = Talk.objects.upcoming(BEFORE_DST_ENDS)[:2]
     before = client.get("/calendar.ics")
     clock.shift(LATER)
 
-    cancelled = admin_client.post(
+    cancelled = staff_client.post(
         "/admin/seminars/talk/", {"action": "cancel_selected", "_selected_action": [to_cancel.pk]}
     )
-    moved = admin_client.post(
+    moved = staff_client.post(
         f"/admin/seminars/talk/{to_move.pk}/change/",
         admin_change_data(to_move, start_1="15:30:00", end_1="16:30:00", location="Room 2"),
     )

@@ -13,7 +13,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.utils.http import http_date
 
@@ -34,13 +33,6 @@ def etag_of(content: bytes) -> str:
 
 def changed_at() -> datetime.datetime:
     return ContentVersion.objects.get().changed_at
-
-
-@pytest.fixture
-def staff_client(client):
-    user = get_user_model().objects.create(username="staff", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return client
 
 
 def test_page_is_revalidated_every_time_by_etag_and_date(client, demo):

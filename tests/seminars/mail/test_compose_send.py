@@ -17,7 +17,7 @@ from seminars.mail.send import Target, due_announcements, send_due_announcements
 from seminars.models import Announcement, OnlineLinkVisibility, Series, Talk
 from seminars.services import load_demo
 from speakers.models import Affiliation, Speaker
-from tests.conftest import NOW
+from tests.clock import NOW
 from tests.factories import TalkFactory
 
 pytestmark = pytest.mark.django_db
