@@ -1,10 +1,12 @@
-"""The test data: factory_boy factories and their presets."""
+"""The test data: factory_boy factories, their presets, and make_talks for query counts."""
 
 import datetime
 
 import factory
 
+from seminars.devdata.generate import unique_slugs
 from seminars.models import EventType, Series, Talk, TalkSpeaker
+from seminars.signals import bump_content_version
 from speakers.models import Affiliation, Speaker
 
 WEEK = datetime.timedelta(weeks=1)
@@ -93,3 +95,77 @@ class WeeklyTalkFactory(TalkFactory):
     end = None
     location = ""
     abstract = ""
+
+
+def make_talks(
+    count: int, now: datetime.datetime, *, past: int | None = None, spread: bool = False
+) -> list[Talk]:
+    """Create `count` published talks, "Talk 1" to "Talk <count>", a week apart, of which the
+    first `past` (by default half) have started an hour before `now` or earlier.
+
+    Each talk is by the shared speaker ("Shared Speaker" of "Shared University") and a speaker
+    of its own (with an affiliation of its own), and is tagged Seminar and Tech week, in the
+    series "Test Seminar"; with `spread`, each is instead in a series of its own and has a tag
+    of its own too. The rows are written in bulk, which sends no signals: the content version
+    is bumped once at the end. A query-count test runs at two values of `count` with one budget.
+    """
+    past = count // 2 if past is None else past
+    numbers = range(1, count + 1)
+    shared = SpeakerFactory(
+        name="Shared Speaker", affiliation=AffiliationFactory(name="Shared University")
+    )
+    names = [f"University of talk {n}" for n in numbers]
+    affiliations = Affiliation.objects.bulk_create(
+        Affiliation(name=name, slug=slug)
+        for name, slug in zip(names, unique_slugs(Affiliation, names), strict=True)
+    )
+    names = [f"Speaker of talk {n}" for n in numbers]
+    speakers = Speaker.objects.bulk_create(
+        Speaker(name=name, slug=slug, affiliation=affiliation)
+        for name, slug, affiliation in zip(
+            names, unique_slugs(Speaker, names), affiliations, strict=True
+        )
+    )
+    tags = [[EventType.objects.get(name="Seminar"), EventType.objects.get(name="Tech week")]]
+    if spread:
+        names = [f"Series of talk {n}" for n in numbers]
+        series = Series.objects.bulk_create(
+            Series(name=name, slug=slug, timezone="America/New_York", default_location="Room 101")
+            for name, slug in zip(names, unique_slugs(Series, names), strict=True)
+        )
+        names = [f"Tag of talk {n}" for n in numbers]
+        own_tags = EventType.objects.bulk_create(
+            EventType(name=name, slug=slug)
+            for name, slug in zip(names, unique_slugs(EventType, names), strict=True)
+        )
+        tags = [[*tags[0], tag] for tag in own_tags]
+    else:
+        series = [SeriesFactory()]
+    titles = [f"Talk {n}" for n in numbers]
+    talks = Talk.objects.bulk_create(
+        Talk(
+            title=title,
+            slug=slug,
+            series=series[(n - 1) % len(series)],
+            start=start,
+            end=start + datetime.timedelta(hours=1),
+            location="Room 101",
+            abstract="An abstract.",
+            status=Talk.Status.PUBLISHED,
+        )
+        for n, title, slug in zip(numbers, titles, unique_slugs(Talk, titles), strict=True)
+        for start in [now + (n - past) * WEEK - datetime.timedelta(hours=1)]
+    )
+    TalkSpeaker.objects.bulk_create(
+        TalkSpeaker(talk=talk, speaker=speaker, affiliation=speaker.affiliation, order=order)
+        for talk, own in zip(talks, speakers, strict=True)
+        for order, speaker in enumerate([shared, own])
+    )
+    Tagging = Talk.event_types.through
+    Tagging.objects.bulk_create(
+        Tagging(talk=talk, eventtype=tag)
+        for index, talk in enumerate(talks)
+        for tag in tags[index % len(tags)]
+    )
+    bump_content_version()
+    return talks

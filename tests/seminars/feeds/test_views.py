@@ -9,7 +9,7 @@ from django.utils.http import http_date, parse_http_date
 
 from seminars.feeds.selection import event_data
 from seminars.http.local_copies import clear_caches
-from seminars.models import ContentVersion, EventType, Series, Talk, TalkSpeaker
+from seminars.models import ContentVersion, EventType, Series, Talk
 from seminars.services import cancel_talk, publish_talk
 from seminars.signals import bump_content_version
 from speakers.models import Speaker
@@ -22,7 +22,9 @@ from tests.factories import (
     SeriesFactory,
     SpeakerFactory,
     WeeklyTalkFactory,
+    make_talks,
 )
+from tests.query_budgets import CALENDARS, QUERIES
 from tests.seminars.feeds.parsers import assert_wire_format, parse_all
 
 pytestmark = pytest.mark.django_db
@@ -365,7 +367,7 @@ def test_calendar_feed_304_costs_at_most_one_query(
     first = client.get(url)
     header = "If-None-Match" if validator == "ETag" else "If-Modified-Since"
 
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(QUERIES["calendar 304"]):
         response = client.get(url, headers={header: first[validator]})
 
     assert response.status_code == 304
@@ -377,8 +379,7 @@ def test_calendar_feed_304_without_cached_body_does_not_build_it(
     etag = client.get("/series/systems-seminar/calendar.ics")["ETag"]
     clear_caches()
 
-    # The version, then the series (a 404 must stay a 404); no talks.
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(QUERIES["calendar 304 without cached body"]):
         response = client.get(
             "/series/systems-seminar/calendar.ics", headers={"If-None-Match": etag}
         )
@@ -386,49 +387,12 @@ def test_calendar_feed_304_without_cached_body_does_not_build_it(
     assert response.status_code == 304
 
 
-def generate_talks(count: int) -> None:
-    """Create `count` public talks, each with a speaker and a tag, in a few queries."""
-    series = NewSeriesFactory(slug="generated")
-    speaker = SpeakerFactory(slug="generated-speaker")
-    tag = EventType.objects.get(slug="seminar")
-    start = at(datetime.date(2026, 10, 21))
-    talks = Talk.objects.bulk_create(
-        Talk(
-            title=f"Generated talk {n}, part; {n}",
-            slug=f"generated-{n}",
-            series=series,
-            start=start + datetime.timedelta(days=n),
-            end=start + datetime.timedelta(days=n, hours=1),
-            location="Zürich, Room 1",
-            abstract="Long abstract; with commas, and more. " * 20,
-            status=Talk.Status.PUBLISHED,
-        )
-        for n in range(count)
-    )
-    TalkSpeaker.objects.bulk_create(
-        TalkSpeaker(talk=talk, speaker=speaker, affiliation=speaker.affiliation) for talk in talks
-    )
-    Talk.event_types.through.objects.bulk_create(
-        Talk.event_types.through(talk=talk, eventtype=tag) for talk in talks
-    )
-    bump_content_version()  # bulk writes send no signals
-
-
 @pytest.mark.parametrize("count", [10, 2000])
-@pytest.mark.parametrize(
-    ("url", "queries"),
-    [
-        # version, talks, their speakers, their tags
-        ("/calendar.ics", 4),
-        # ... and one more per filter
-        ("/calendar.ics?series=generated&tag=seminar&speaker=generated-speaker", 7),
-        ("/speakers/generated-speaker/calendar.ics", 5),
-    ],
-)
+@pytest.mark.parametrize(("url", "queries"), CALENDARS.items())
 def test_calendar_feed_query_count_does_not_grow_with_talks(
     client, django_assert_num_queries, count, url, queries
 ):
-    generate_talks(count)
+    make_talks(count, BEFORE_DST_ENDS, past=0)
 
     with django_assert_num_queries(queries):
         response = client.get(url)
@@ -440,11 +404,10 @@ def test_calendar_feed_query_count_does_not_grow_with_talks(
 def test_talk_download_query_count_does_not_grow_with_talks(
     client, django_assert_num_queries, count
 ):
-    generate_talks(count)
+    make_talks(count, BEFORE_DST_ENDS, past=0)
 
-    # version, the talk, then its values, speakers and tags
-    with django_assert_num_queries(5):
-        response = client.get("/talks/generated-3/calendar.ics")
+    with django_assert_num_queries(QUERIES["talk calendar"]):
+        response = client.get("/talks/talk-3/calendar.ics")
 
     assert response.content.count(b"BEGIN:VEVENT") == 1
 

@@ -19,6 +19,7 @@ from django.utils.http import http_date
 from seminars.http.middleware import CachedPage, is_storable, page_window
 from seminars.models import ContentVersion, Talk
 from tests.factories import TalkFactory
+from tests.query_budgets import PAGES, QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_page_unchanged_is_304_after_one_query(client, demo, django_assert_num_q
     first = client.get("/archive/")
     header = "If-None-Match" if validator == "ETag" else "If-Modified-Since"
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(QUERIES["cached page"]):
         response = client.get("/archive/", headers={header: first[validator]})
 
     assert (response.status_code, response.content) == (304, b"")
@@ -128,7 +129,7 @@ def test_page_query_parameters_it_does_not_read_share_the_cache(
 ):
     first = client.get("/archive/")
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(QUERIES["cached page"]):
         shared = client.get("/archive/?utm_source=mastodon&fbclid=IwAR3x")
     second_page = client.get("/archive/?page=1&utm_source=mastodon")
 
@@ -139,7 +140,7 @@ def test_page_query_parameters_it_does_not_read_share_the_cache(
 def test_page_head_is_answered_from_the_cache(client, demo, django_assert_num_queries):
     first = client.get("/series/")
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(QUERIES["cached page"]):
         head = client.head("/series/")
 
     assert (head.status_code, head["ETag"]) == (200, first["ETag"])
@@ -157,7 +158,7 @@ def test_rss_and_sitemap_are_cached_like_pages(
 ):
     first = client.get(url)
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(QUERIES["cached page"]):
         again = client.get(url, headers={"If-None-Match": first["ETag"]})
 
     assert (first["Content-Type"], first["Cache-Control"]) == (content_type, "no-cache")
@@ -191,14 +192,14 @@ def test_staff_pages_neither_come_from_nor_fill_the_cache(
 
     assert "ETag" not in response
     staff_client.logout()
-    with django_assert_num_queries(2 + 9):  # version, window, the page: a miss
+    with django_assert_num_queries(QUERIES["page cache miss"] + PAGES["/"]):
         staff_client.get("/")
 
 
 def test_error_page_is_never_cached(client, demo, django_assert_num_queries):
     client.get("/talks/no-such-talk/")
 
-    with django_assert_num_queries(4):  # version, window, talk, renamed-slug lookup
+    with django_assert_num_queries(QUERIES["unknown talk page"]):
         response = client.get("/talks/no-such-talk/")
 
     assert response.status_code == 404
