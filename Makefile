@@ -1,4 +1,5 @@
-# The single entry point: `make run` serves the demo, `make test` checks everything.
+# The single entry point: `make run` serves the demo, `make test` checks the code (`make test-slow`
+# adds the slow fresh-clone test; CI runs both).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -7,7 +8,7 @@ PORT ?= 8000
 # `make run` is for local development: DEBUG on (a throwaway key) unless the caller says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help run setup serve backup restore test e2e browser bench lint format coverage clean
+.PHONY: help run setup serve backup restore test test-slow e2e browser bench lint format coverage clean
 
 help:
 	@echo "make run      set up (venv, install, migrate, demo data, admin login) and serve on http://$(HOST):$(PORT)/"
@@ -15,7 +16,8 @@ help:
 	@echo "make serve    production mode on this machine: gunicorn, WhiteNoise, DEBUG off"
 	@echo "make backup   write the database (portable JSON) and the photos to backups/<time>/"
 	@echo "make restore BACKUP=backups/<time>   load a backup into an empty database"
-	@echo "make test     ruff and the whole pytest suite"
+	@echo "make test     ruff, the migrations check and every test but the slow ones, on every core"
+	@echo "make test-slow the slow tests: a fresh clone set up with 'make setup'"
 	@echo "make e2e      browser tests in headless Chromium (installs Chromium and Java when missing)"
 	@echo "make bench    load-test 5,000 generated talks served as in production (installs wrk when missing)"
 	@echo "make format   reformat the code with ruff"
@@ -76,8 +78,14 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every test but the `slow` ones, one worker per core (pytest-xdist; PYTEST_ARGS="-n 0" runs
+# them in one process). Each worker has its own test database and local-memory cache.
 test: lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
+
+# The slow tests (pytest -m slow): a fresh clone of this repository set up with `make setup`.
+test-slow: $(VENV)/.installed
+	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
 $(VENV)/.installed-e2e: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[dev,e2e]"

@@ -1,20 +1,23 @@
-import datetime
 import json
 import os
-from pathlib import Path
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
+from seminars.devdata import DEMO_FILE
 from seminars.devdata.demo import load_demo
 from seminars.http.local_copies import clear_caches
+from tests.clock import NOW
 
-# A Wednesday morning in New York: the demo then has talks on the five Tuesdays before
-# (3 Nov to 1 Dec 2026) and on the five after (8 Dec 2026 to 5 Jan 2027).
-NOW = datetime.datetime(2026, 12, 2, 15, 0, tzinfo=datetime.UTC)
-DEMO_FILE = Path(__file__).resolve().parent.parent / "seminars" / "devdata" / "systems-seminar.json"
+
+def pytest_ignore_collect(collection_path, config):
+    """Leave the browser tests to `make e2e` (RUN_E2E=1): `make test` stays browser-free."""
+    if collection_path.name == "e2e" and not os.environ.get("RUN_E2E"):
+        return True
+    return None
 
 
 @pytest.fixture(autouse=True)
@@ -27,10 +30,16 @@ def _empty_cache():
 
 
 @pytest.fixture
-def now():
-    """Freeze the clock at NOW."""
-    with time_machine.travel(NOW, tick=False):
-        yield NOW
+def clock():
+    """Freeze the clock at NOW (tests/clock.py); move it with clock.shift() or .move_to()."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def now(clock):
+    """Freeze the clock (the `clock` fixture) and return the frozen present."""
+    return timezone.now()
 
 
 @pytest.fixture
@@ -51,16 +60,9 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def pytest_ignore_collect(collection_path, config):
-    """Leave the browser tests to `make e2e` (RUN_E2E=1): `make test` stays browser-free."""
-    if collection_path.name == "e2e" and not os.environ.get("RUN_E2E"):
-        return True
-    return None
-
-
 @pytest.fixture
 def staff_client(db, client):
-    """A client logged in to the admin as a superuser."""
+    """A client logged in to the admin as a superuser, "organiser"."""
     user = get_user_model().objects.create(username="organiser", is_staff=True, is_superuser=True)
     client.force_login(user)
     return client

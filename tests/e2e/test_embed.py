@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from seminars.models import Talk
 from seminars.services import cancel_talk
+from tests.demo import DEMO_UPCOMING
 from tests.e2e.checks import WCAG_21_AA, nu_html_errors
-from tests.seminars.list_fixtures import DEMO_UPCOMING
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,9 @@ from tests.factories import (
     SeriesFactory,
     SpeakerFactory,
     TalkFactory,
+    make_talks,
 )
+from tests.query_budgets import ADMIN_CHANGELISTS, QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -88,41 +90,22 @@ def test_admin_talk_changelist_shows_series_time_and_speakers(staff_client):
 
 @pytest.mark.parametrize("count", [3, 30])
 def test_admin_talk_changelist_query_count_is_constant(
-    staff_client, django_assert_num_queries, count
+    staff_client, now, django_assert_num_queries, count
 ):
-    for _ in range(count):
-        TalkFactory(
-            speakers=[SpeakerFactory(), SpeakerFactory()],
-            event_types=[EventType.objects.get(name="Seminar")],
-        )
+    make_talks(count, now, spread=True)
     url = admin_url(Talk, "changelist")
     staff_client.get(url)  # warm up the session and content types
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(QUERIES["admin talk changelist"]):
         response = staff_client.get(url)
     assert len(response.context["cl"].result_list) == count
 
 
-def make_admin_rows(count: int) -> None:
-    """Create `count` talks, each in its own series, by two speakers of their own."""
-    for number in range(count):
-        TalkFactory(
-            series=SeriesFactory(name=f"Series {number}"),
-            speakers=[SpeakerFactory(), SpeakerFactory()],
-            event_types=[EventTypeFactory(name=f"Event type {number}")],
-        )
-
-
-# What each changelist costs once the session is warm: session, user, the list's count
-# queries, the rows (with their related columns) and the filters' choices.
-CHANGELIST_BUDGETS = {Series: 5, EventType: 5, Speaker: 6, Affiliation: 5}
-
-
 @pytest.mark.parametrize("count", [3, 30])
-@pytest.mark.parametrize(("model", "budget"), CHANGELIST_BUDGETS.items())
+@pytest.mark.parametrize(("model", "budget"), ADMIN_CHANGELISTS.items())
 def test_admin_changelist_query_count_is_constant(
-    staff_client, django_assert_num_queries, model, budget, count
+    staff_client, now, django_assert_num_queries, model, budget, count
 ):
-    make_admin_rows(count)
+    make_talks(count, now, spread=True)
     url = admin_url(model, "changelist")
     staff_client.get(url)
 

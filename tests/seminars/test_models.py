@@ -13,6 +13,7 @@ from tests.factories import (
     SpeakerFactory,
     TalkFactory,
 )
+from tests.query_budgets import QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -282,7 +283,7 @@ def test_with_speakers_keeps_speaker_order(django_assert_num_queries):
     talk = TalkFactory(speakers=[first, second])
     # The order field decides, not the name or the primary key.
     TalkSpeaker.objects.filter(talk=talk, speaker=first).update(order=5)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(QUERIES["talk with speakers"]):
         fetched = Talk.objects.with_speakers().get(pk=talk.pk)
         names = [link.speaker.name for link in fetched.speaker_links()]
         affiliations = [link.affiliation.name for link in fetched.speaker_links()]

@@ -1,11 +1,9 @@
 import json
-from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from seminars.devdata import DEMO_FILE
 from seminars.devdata.demo import load_demo, remove_demo
-
-DEMO_FILE = Path(__file__).resolve().parents[2] / "devdata" / "systems-seminar.json"
 
 
 class Command(BaseCommand):

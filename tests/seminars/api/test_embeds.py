@@ -6,8 +6,9 @@ import pytest
 
 from seminars.models import Talk
 from seminars.services import cancel_talk
-from tests.factories import SeriesFactory, SpeakerFactory, TalkFactory
-from tests.seminars.list_fixtures import DEMO_PAST, DEMO_UPCOMING, INFERENCE, make_talks
+from tests.demo import DEMO_PAST, DEMO_UPCOMING, INFERENCE
+from tests.factories import SeriesFactory, SpeakerFactory, TalkFactory, make_talks
+from tests.query_budgets import EMBEDS
 
 pytestmark = pytest.mark.django_db
 
@@ -344,18 +345,9 @@ def test_footer_links_to_the_embed_page(client, demo):
 
 # Query counts: the same at every data size.
 
-EMBED_BUDGETS = {
-    "/embed/upcoming/": 3,
-    "/embed/past/?limit=5": 3,
-    "/embed/upcoming/?series=test-seminar&tag=seminar&speaker=shared-speaker&limit=3": 6,
-    # The unknown slug is also looked for among retired slugs.
-    "/embed/upcoming/?series=nope": 2,
-    "/embed/?series=test-seminar": 2,
-}
-
 
 @pytest.mark.parametrize("count", [8, 40])
-@pytest.mark.parametrize(("url", "budget"), EMBED_BUDGETS.items())
+@pytest.mark.parametrize(("url", "budget"), EMBEDS.items())
 def test_embed_query_count_is_constant(client, now, django_assert_num_queries, url, budget, count):
     make_talks(count, now)
 

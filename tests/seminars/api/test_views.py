@@ -9,8 +9,15 @@ from seminars.models import OnlineLinkVisibility, Talk
 from seminars.services import cancel_talk
 from speakers.models import Affiliation, Speaker
 from speakers.services import retire_slug
-from tests.factories import EventTypeFactory, SeriesFactory, SpeakerFactory, TalkFactory
-from tests.seminars.list_fixtures import DEMO_PAST, DEMO_UPCOMING, INFERENCE, make_talks
+from tests.demo import DEMO_PAST, DEMO_UPCOMING, INFERENCE
+from tests.factories import (
+    EventTypeFactory,
+    SeriesFactory,
+    SpeakerFactory,
+    TalkFactory,
+    make_talks,
+)
+from tests.query_budgets import API, API_304
 
 pytestmark = pytest.mark.django_db
 
@@ -470,19 +477,10 @@ def test_api_speaker_talks_url_lists_their_talks(client, demo):
 
 # Conditional requests, caching and CORS
 
-# The content version, and for lists of upcoming or past talks the next end of a talk.
-CONDITIONAL_QUERIES = {
-    "/api/talks/": 2,
-    "/api/talks/?series=systems-seminar&when=past&limit=2": 2,
-    "/api/talks/?when=all": 1,
-    f"/api/talks/{INFERENCE_SLUG}/": 1,
-    "/api/series/": 1,
-    "/api/speakers/venkat-pullela/": 1,
-}
-API_URLS = list(CONDITIONAL_QUERIES)
+API_URLS = list(API_304)
 
 
-@pytest.mark.parametrize(("url", "queries"), CONDITIONAL_QUERIES.items())
+@pytest.mark.parametrize(("url", "queries"), API_304.items())
 def test_api_answers_a_repeated_request_304_after_at_most_two_queries(
     client, demo, django_assert_num_queries, url, queries
 ):
@@ -600,19 +598,9 @@ def test_html_pages_and_feeds_do_not_allow_other_origins(client, demo, url):
 
 # Query counts: the same at every data size.
 
-API_BUDGETS = {
-    "/api/talks/": 6,
-    "/api/talks/?when=past&limit=5": 6,
-    "/api/talks/?when=all&series=test-seminar&tag=seminar&tag=tech-week&speaker=shared-speaker"
-    "&from=2020-01-01&to=2030-12-31&page=2&limit=3": 8,
-    "/api/talks/talk-1/": 4,
-    "/api/series/": 3,
-    "/api/speakers/shared-speaker/": 2,
-}
-
 
 @pytest.mark.parametrize("count", [8, 40])
-@pytest.mark.parametrize(("url", "budget"), API_BUDGETS.items())
+@pytest.mark.parametrize(("url", "budget"), API.items())
 def test_api_query_count_is_constant(client, now, django_assert_num_queries, url, budget, count):
     make_talks(count, now)
 

@@ -7,22 +7,12 @@ from django.core.management import call_command
 from seminars.devdata.demo import demo_dates
 from seminars.models import Series, Talk
 from speakers.models import Affiliation, Speaker
+from tests.demo import DEMO_PAST, DEMO_UPCOMING
 
 pytestmark = pytest.mark.django_db
 
-TITLES = [
-    "A Year in LLM Serving: Workload Evolution, Caching and Load-Balancing",
-    "Sketches and Their Applications for Synchronization, Blockchain Networks and Learning",
-    "Systems Seminar: Round Table Discussion",
-    "Building Scalable Distributed Databases in the Age of Geo-Replication",
-    "Systems at the Crossroad of Agents & Infrastructure (MLSys ’26 Digest Talk)",
-    "Inference and AI Infrastructure (Special Event for #BosTechWeek)",
-    "Firefly: Scalable, Ultra-Accurate Clock Synchronization for Datacenters",
-    "High-Dimensional Gradient-Free Optimization for Neuroscience, Interpretability and LLMs: "
-    "Why It Works and How to Make It Better",
-    "Collapsing Towers of Interpreters for Security",
-    "Practical End-to-End Privacy and Data Use Policy Enforcement",
-]
+# The demo in listing order.
+TITLES = [*reversed(DEMO_PAST), *DEMO_UPCOMING]
 
 
 def speakers_of(title):

@@ -8,10 +8,11 @@ from django.db.models import Count
 from seminars.devdata.generate import HOST_NAME, generate_data
 from seminars.models import ContentVersion, EventType, Series, Talk, TalkSpeaker
 from speakers.models import Affiliation, Speaker
+from tests.clock import NOW
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date(2026, 12, 2)  # a Wednesday
+TODAY = NOW.date()  # a Wednesday
 
 
 def test_generate_data_makes_weekly_talks_with_shared_speakers(now):

@@ -1,47 +1,33 @@
 import datetime
-import json
 import re
 import uuid
 import zoneinfo
 from dataclasses import replace
-from pathlib import Path
 
 import icalendar
 import pytest
-import time_machine
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 from ical.timezone import IcsTimezoneInfo
 
-from seminars.devdata.demo import load_demo
 from seminars.feeds import ical
 from seminars.feeds.selection import event_data
 from seminars.models import OnlineLinkVisibility, Talk
 from seminars.services import cancel_talk
-from tests.seminars.feed_fixtures import (
-    NEW_YORK,
-    NOW,
-    ZURICH,
+from tests.clock import NEW_YORK, ZURICH
+from tests.factories import (
     AffiliationFactory,
     EventTypeFactory,
+    NewSeriesFactory,
     SeriesFactory,
     SpeakerFactory,
-    TalkFactory,
-    assert_wire_format,
-    parse_all,
-    parsed_events,
+    WeeklyTalkFactory,
 )
+from tests.seminars.feeds.parsers import assert_wire_format, parse_all, parsed_events
 
 pytestmark = pytest.mark.django_db
 
-DEMO_FILE = Path(__file__).resolve().parents[3] / "seminars" / "devdata" / "systems-seminar.json"
 TALK_UID = uuid.UUID("0b6d6b52-2f7c-4c39-9a52-6f5ad1d3c7a1")
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def unfolded_lines(raw: bytes) -> list[str]:
@@ -72,7 +58,7 @@ def talk(clock):
     speaker = SpeakerFactory(
         name="William Nixon", affiliation=AffiliationFactory(name="University of Chicago")
     )
-    return TalkFactory(
+    return WeeklyTalkFactory(
         uid=TALK_UID,
         title="A Year in LLM Serving",
         slug="llm-serving",
@@ -144,7 +130,7 @@ def test_talk_description_lists_several_speakers_in_order(clock):
         name="Ori Rottenstreich",
         affiliation=AffiliationFactory(name="Technion – Israel Institute of Technology"),
     )
-    talk = TalkFactory(slug="pair", speakers=[first, second], abstract="")
+    talk = WeeklyTalkFactory(slug="pair", speakers=[first, second], abstract="")
 
     assert ical.talk_description(fetch(talk)) == (
         "Speakers: Zoë Adams, Ori Rottenstreich (Technion – Israel Institute of Technology)\n\n"
@@ -192,8 +178,8 @@ def test_calendar_bytes_without_name_is_a_download_outlook_adds_to_a_calendar(ta
 
 
 def test_calendar_bytes_timezone_falls_back_when_talks_use_several(clock):
-    TalkFactory(series=SeriesFactory(timezone="Europe/Zurich"))
-    TalkFactory(series=SeriesFactory(timezone="America/New_York"))
+    WeeklyTalkFactory(series=NewSeriesFactory(timezone="Europe/Zurich"))
+    WeeklyTalkFactory(series=NewSeriesFactory(timezone="America/New_York"))
     lines = unfolded_lines(build(Talk.objects.all(), timezone_name="Asia/Tokyo"))
 
     assert [line for line in lines if line.startswith(("X-WR-TIMEZONE", "TZID"))] == [
@@ -344,8 +330,8 @@ def test_vtimezone_gives_every_parser_the_offsets_of_the_iana_zone(tzid, first, 
 
 
 def test_talk_on_tuesday_after_autumn_dst_change_in_new_york_parses_as_noon(clock):
-    talk = TalkFactory(
-        series=SeriesFactory(timezone="America/New_York"),
+    talk = WeeklyTalkFactory(
+        series=NewSeriesFactory(timezone="America/New_York"),
         start=datetime.datetime(2026, 11, 3, 12, 0, tzinfo=NEW_YORK),
     )
     # Renamed so that every parser must rely on our VTIMEZONE, not on its own tz database
@@ -362,7 +348,7 @@ def test_talk_on_tuesday_after_autumn_dst_change_in_new_york_parses_as_noon(cloc
 
 
 def test_talk_on_tuesday_after_autumn_dst_change_in_zurich_parses_as_noon(clock):
-    talk = TalkFactory(
+    talk = WeeklyTalkFactory(
         series=SeriesFactory(timezone="Europe/Zurich", name="Zürich Colloquium"),
         start=datetime.datetime(2026, 10, 27, 12, 0, tzinfo=ZURICH),
     )
@@ -399,7 +385,7 @@ def tricky_talks(clock):
     ]
     tag = EventTypeFactory(name="Talks, panels; Q&A")
     return [
-        TalkFactory(
+        WeeklyTalkFactory(
             title="Caches, queues; and\nnewlines: a “study” – part 1",
             series=zurich,
             start=datetime.datetime(2026, 10, 27, 12, 0, tzinfo=ZURICH),
@@ -408,7 +394,7 @@ def tricky_talks(clock):
             speakers=speakers,
             event_types=[tag],
         ),
-        TalkFactory(
+        WeeklyTalkFactory(
             title="日本語のタイトル " * 12,
             series=SeriesFactory(name="Technion – Israel Institute of Technology Seminar"),
             start=datetime.datetime(2026, 11, 3, 12, 0, tzinfo=NEW_YORK),
@@ -448,8 +434,7 @@ def test_feed_with_tricky_text_parses_identically_with_three_parsers(tricky_talk
     assert str(parse_all(body)["vobject"].x_wr_calname.value) == "Zürich – “talks”, all; of them"
 
 
-def test_feed_of_the_demo_data_parses_with_three_parsers(clock):
-    load_demo(json.loads(DEMO_FILE.read_text(encoding="utf-8")), today=datetime.date(2026, 10, 20))
+def test_feed_of_the_demo_data_parses_with_three_parsers(demo):
     talks = list(Talk.objects.public().with_speakers().order_by("start"))
     body = build(talks)
 

@@ -1,57 +1,44 @@
 import datetime
-import json
 import re
-from pathlib import Path
 from urllib.parse import quote
 
 import icalendar
 import pytest
-import time_machine
 from django.core.cache import cache
 from django.utils.http import http_date, parse_http_date
 
-from seminars.devdata.demo import load_demo
 from seminars.feeds.selection import event_data
 from seminars.http.local_copies import clear_caches
-from seminars.models import ContentVersion, EventType, Series, Talk, TalkSpeaker
+from seminars.models import ContentVersion, EventType, Series, Talk
 from seminars.services import cancel_talk, publish_talk
 from seminars.signals import bump_content_version
 from speakers.models import Speaker
 from speakers.services import retire_slug
-from tests.seminars.feed_fixtures import (
-    NEW_YORK,
-    NOW,
-    ZURICH,
+from tests.clock import BEFORE_DST_ENDS, NEW_YORK, ZURICH
+from tests.factories import (
     AffiliationFactory,
     EventTypeFactory,
+    NewSeriesFactory,
     SeriesFactory,
     SpeakerFactory,
-    TalkFactory,
-    assert_wire_format,
-    parse_all,
+    WeeklyTalkFactory,
+    make_talks,
 )
+from tests.query_budgets import CALENDARS, QUERIES
+from tests.seminars.feeds.parsers import assert_wire_format, parse_all
 
 pytestmark = pytest.mark.django_db
 
-DEMO_FILE = Path(__file__).resolve().parents[3] / "seminars" / "devdata" / "systems-seminar.json"
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 PLAIN_TYPE = "text/plain; charset=utf-8"
 LATER = datetime.timedelta(minutes=10)
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    # The cache outlives a test's database transaction: start and end every test empty.
-    clear_caches()
-    yield
-    clear_caches()
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        ContentVersion.objects.update(counter=0, changed_at=NOW - datetime.timedelta(days=30))
-        yield traveller
+def _content_version_a_month_old(clock):
+    ContentVersion.objects.update(
+        counter=0, changed_at=BEFORE_DST_ENDS - datetime.timedelta(days=30)
+    )
 
 
 def at(day: datetime.date, zone=NEW_YORK) -> datetime.datetime:
@@ -78,7 +65,7 @@ def world():
     seminar = EventTypeFactory(name="Seminar")
     round_table = EventTypeFactory(name="Round table")
     talks = {
-        "old": TalkFactory(
+        "old": WeeklyTalkFactory(
             title="Old",
             slug="old",
             series=systems,
@@ -86,7 +73,7 @@ def world():
             speakers=[william],
             event_types=[seminar],
         ),
-        "recent": TalkFactory(
+        "recent": WeeklyTalkFactory(
             title="Recent",
             slug="recent",
             series=systems,
@@ -94,7 +81,7 @@ def world():
             speakers=[william],
             event_types=[seminar],
         ),
-        "zurich": TalkFactory(
+        "zurich": WeeklyTalkFactory(
             title="Zürich pair",
             slug="zurich-pair",
             series=zurich,
@@ -102,7 +89,7 @@ def world():
             speakers=[ori, william],
             event_types=[seminar],
         ),
-        "upcoming": TalkFactory(
+        "upcoming": WeeklyTalkFactory(
             title="Upcoming",
             slug="upcoming",
             series=systems,
@@ -110,14 +97,14 @@ def world():
             speakers=[ori],
             event_types=[round_table],
         ),
-        "zurich_round_table": TalkFactory(
+        "zurich_round_table": WeeklyTalkFactory(
             title="Zürich round table",
             slug="zurich-round-table",
             series=zurich,
             start=at(datetime.date(2026, 11, 10), ZURICH),
             event_types=[round_table],
         ),
-        "draft": TalkFactory(
+        "draft": WeeklyTalkFactory(
             title="Draft",
             slug="draft",
             series=systems,
@@ -126,7 +113,7 @@ def world():
             event_types=[seminar, round_table],
             status=Talk.Status.DRAFT,
         ),
-        "cancelled": TalkFactory(
+        "cancelled": WeeklyTalkFactory(
             title="Called off",
             slug="called-off",
             series=systems,
@@ -281,7 +268,7 @@ def test_calendar_feed_unknown_slug_answers_404_with_plain_text_reason(client, w
 
 
 def test_calendar_feed_hides_a_series_with_only_drafts(client, world):
-    TalkFactory(series=SeriesFactory(slug="secret"), status=Talk.Status.DRAFT)
+    WeeklyTalkFactory(series=NewSeriesFactory(slug="secret"), status=Talk.Status.DRAFT)
 
     assert client.get("/series/secret/calendar.ics").status_code == 404
 
@@ -332,7 +319,7 @@ def test_calendar_feed_normalised_queries_share_bytes_and_etag(client, world, ur
 def test_calendar_feed_keeps_at_most_20_values_of_a_key(client):
     slugs = [f"series-{n:02}" for n in range(25)]
     for slug in slugs:
-        TalkFactory(title=slug, series=SeriesFactory(slug=slug, name=slug))
+        WeeklyTalkFactory(title=slug, series=SeriesFactory(slug=slug, name=slug))
 
     response = client.get("/calendar.ics?" + "&".join(f"series={slug}" for slug in reversed(slugs)))
 
@@ -380,7 +367,7 @@ def test_calendar_feed_304_costs_at_most_one_query(
     first = client.get(url)
     header = "If-None-Match" if validator == "ETag" else "If-Modified-Since"
 
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(QUERIES["calendar 304"]):
         response = client.get(url, headers={header: first[validator]})
 
     assert response.status_code == 304
@@ -392,8 +379,7 @@ def test_calendar_feed_304_without_cached_body_does_not_build_it(
     etag = client.get("/series/systems-seminar/calendar.ics")["ETag"]
     clear_caches()
 
-    # The version, then the series (a 404 must stay a 404); no talks.
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(QUERIES["calendar 304 without cached body"]):
         response = client.get(
             "/series/systems-seminar/calendar.ics", headers={"If-None-Match": etag}
         )
@@ -401,49 +387,12 @@ def test_calendar_feed_304_without_cached_body_does_not_build_it(
     assert response.status_code == 304
 
 
-def generate_talks(count: int) -> None:
-    """Create `count` public talks, each with a speaker and a tag, in a few queries."""
-    series = SeriesFactory(slug="generated")
-    speaker = SpeakerFactory(slug="generated-speaker")
-    tag = EventType.objects.get(slug="seminar")
-    start = at(datetime.date(2026, 10, 21))
-    talks = Talk.objects.bulk_create(
-        Talk(
-            title=f"Generated talk {n}, part; {n}",
-            slug=f"generated-{n}",
-            series=series,
-            start=start + datetime.timedelta(days=n),
-            end=start + datetime.timedelta(days=n, hours=1),
-            location="Zürich, Room 1",
-            abstract="Long abstract; with commas, and more. " * 20,
-            status=Talk.Status.PUBLISHED,
-        )
-        for n in range(count)
-    )
-    TalkSpeaker.objects.bulk_create(
-        TalkSpeaker(talk=talk, speaker=speaker, affiliation=speaker.affiliation) for talk in talks
-    )
-    Talk.event_types.through.objects.bulk_create(
-        Talk.event_types.through(talk=talk, eventtype=tag) for talk in talks
-    )
-    bump_content_version()  # bulk writes send no signals
-
-
 @pytest.mark.parametrize("count", [10, 2000])
-@pytest.mark.parametrize(
-    ("url", "queries"),
-    [
-        # version, talks, their speakers, their tags
-        ("/calendar.ics", 4),
-        # ... and one more per filter
-        ("/calendar.ics?series=generated&tag=seminar&speaker=generated-speaker", 7),
-        ("/speakers/generated-speaker/calendar.ics", 5),
-    ],
-)
+@pytest.mark.parametrize(("url", "queries"), CALENDARS.items())
 def test_calendar_feed_query_count_does_not_grow_with_talks(
     client, django_assert_num_queries, count, url, queries
 ):
-    generate_talks(count)
+    make_talks(count, BEFORE_DST_ENDS, past=0)
 
     with django_assert_num_queries(queries):
         response = client.get(url)
@@ -455,11 +404,10 @@ def test_calendar_feed_query_count_does_not_grow_with_talks(
 def test_talk_download_query_count_does_not_grow_with_talks(
     client, django_assert_num_queries, count
 ):
-    generate_talks(count)
+    make_talks(count, BEFORE_DST_ENDS, past=0)
 
-    # version, the talk, then its values, speakers and tags
-    with django_assert_num_queries(5):
-        response = client.get("/talks/generated-3/calendar.ics")
+    with django_assert_num_queries(QUERIES["talk calendar"]):
+        response = client.get("/talks/talk-3/calendar.ics")
 
     assert response.content.count(b"BEGIN:VEVENT") == 1
 
@@ -503,11 +451,12 @@ def test_calendar_feed_last_modified_never_goes_backwards(client, world, clock):
     seen = [parse_http_date(client.get(url)["Last-Modified"])]
     for change in (
         lambda: Talk.objects.get(slug="recent").delete(),
-        lambda: clock.move_to(NOW + LATER),
+        lambda: clock.move_to(BEFORE_DST_ENDS + LATER),
         lambda: cancel_talk(Talk.objects.get(slug="upcoming")),
-        lambda: clock.move_to(NOW + datetime.timedelta(days=2)),
+        lambda: clock.move_to(BEFORE_DST_ENDS + datetime.timedelta(days=2)),
         lambda: publish_talk(Talk.objects.get(slug="draft")),
-        lambda: clock.move_to(NOW + datetime.timedelta(days=2, minutes=-5)),  # clock goes back
+        # The clock goes back.
+        lambda: clock.move_to(BEFORE_DST_ENDS + datetime.timedelta(days=2, minutes=-5)),
         lambda: Talk.objects.get(slug="draft").delete(),
     ):
         change()
@@ -518,8 +467,8 @@ def test_calendar_feed_last_modified_never_goes_backwards(client, world, clock):
 
 
 def test_calendar_feed_window_moves_with_the_date(client, clock):
-    TalkFactory(title="A year ago today", start=at(datetime.date(2025, 10, 20)))
-    TalkFactory(title="Next week", start=at(datetime.date(2026, 10, 27)))
+    WeeklyTalkFactory(title="A year ago today", start=at(datetime.date(2025, 10, 20)))
+    WeeklyTalkFactory(title="Next week", start=at(datetime.date(2026, 10, 27)))
     today = client.get("/calendar.ics")
 
     clock.move_to(datetime.datetime(2026, 10, 21, 9, 0, tzinfo=datetime.UTC))
@@ -566,8 +515,8 @@ def test_calendar_feed_change_bumps_sequence_and_last_modified(
     after = events(client.get("/talks/upcoming/calendar.ics"))[0]
 
     assert (before["SEQUENCE"], after["SEQUENCE"]) == (0, sequence)
-    assert before["LAST-MODIFIED"].dt == NOW
-    assert after["LAST-MODIFIED"].dt == NOW + LATER
+    assert before["LAST-MODIFIED"].dt == BEFORE_DST_ENDS
+    assert after["LAST-MODIFIED"].dt == BEFORE_DST_ENDS + LATER
     assert after["UID"] == before["UID"] == str(talk.uid)
 
 
@@ -653,8 +602,7 @@ def test_robots_txt_lets_crawlers_fetch_the_feeds(client):
     ]
 
 
-def test_every_feed_of_the_demo_data_parses_with_three_parsers(client):
-    load_demo(json.loads(DEMO_FILE.read_text(encoding="utf-8")), today=datetime.date(2026, 10, 20))
+def test_every_feed_of_the_demo_data_parses_with_three_parsers(client, demo):
     urls = [
         "/calendar.ics",
         *(f"/series/{slug}/calendar.ics" for slug in Series.objects.values_list("slug", flat=True)),
@@ -802,16 +750,17 @@ def admin_change_data(talk: Talk, **changes) -> dict:
     return data | changes
 
 
-def test_calendar_feed_follows_a_cancel_and_a_move_made_in_the_admin(client, admin_client, clock):
-    load_demo(json.loads(DEMO_FILE.read_text(encoding="utf-8")), today=datetime.date(2026, 10, 20))
-    to_cancel, to_move = Talk.objects.upcoming(NOW)[:2]
+def test_calendar_feed_follows_a_cancel_and_a_move_made_in_the_admin(
+    client, staff_client, demo, clock
+):
+    to_cancel, to_move = Talk.objects.upcoming(BEFORE_DST_ENDS)[:2]
     before = client.get("/calendar.ics")
     clock.shift(LATER)
 
-    cancelled = admin_client.post(
+    cancelled = staff_client.post(
         "/admin/seminars/talk/", {"action": "cancel_selected", "_selected_action": [to_cancel.pk]}
     )
-    moved = admin_client.post(
+    moved = staff_client.post(
         f"/admin/seminars/talk/{to_move.pk}/change/",
         admin_change_data(to_move, start_1="15:30:00", end_1="16:30:00", location="Room 2"),
     )

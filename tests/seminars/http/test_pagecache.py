@@ -13,7 +13,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.urls import resolve
 from django.utils.http import http_date
@@ -22,6 +21,7 @@ from seminars.http.conditional import is_cacheable
 from seminars.http.pagecache import CachedPage, is_storable, page_window
 from seminars.models import ContentVersion, Talk
 from tests.factories import TalkFactory
+from tests.query_budgets import PAGES, QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +36,6 @@ def etag_of(content: bytes) -> str:
 
 def changed_at() -> datetime.datetime:
     return ContentVersion.objects.get().changed_at
-
-
-@pytest.fixture
-def staff_client(client):
-    user = get_user_model().objects.create(username="staff", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return client
 
 
 def test_page_is_revalidated_every_time_by_etag_and_date(client, demo):
@@ -61,7 +54,7 @@ def test_page_unchanged_is_304_after_one_query(client, demo, django_assert_num_q
     first = client.get("/archive/")
     header = "If-None-Match" if validator == "ETag" else "If-Modified-Since"
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(QUERIES["cached page"]):
         response = client.get("/archive/", headers={header: first[validator]})
 
     assert (response.status_code, response.content) == (304, b"")
@@ -138,7 +131,7 @@ def test_page_query_parameters_it_does_not_read_share_the_cache(
 ):
     first = client.get("/archive/")
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(QUERIES["cached page"]):
         shared = client.get("/archive/?utm_source=mastodon&fbclid=IwAR3x")
     second_page = client.get("/archive/?page=1&utm_source=mastodon")
 
@@ -149,7 +142,7 @@ def test_page_query_parameters_it_does_not_read_share_the_cache(
 def test_page_head_is_answered_from_the_cache(client, demo, django_assert_num_queries):
     first = client.get("/series/")
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(QUERIES["cached page"]):
         head = client.head("/series/")
 
     assert (head.status_code, head["ETag"]) == (200, first["ETag"])
@@ -167,7 +160,7 @@ def test_rss_and_sitemap_are_cached_like_pages(
 ):
     first = client.get(url)
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(QUERIES["cached page"]):
         again = client.get(url, headers={"If-None-Match": first["ETag"]})
 
     assert (first["Content-Type"], first["Cache-Control"]) == (content_type, "no-cache")
@@ -201,14 +194,14 @@ def test_staff_pages_neither_come_from_nor_fill_the_cache(
 
     assert "ETag" not in response
     staff_client.logout()
-    with django_assert_num_queries(2 + 9):  # version, window, the page: a miss
+    with django_assert_num_queries(QUERIES["page cache miss"] + PAGES["/"]):
         staff_client.get("/")
 
 
 def test_error_page_is_never_cached(client, demo, django_assert_num_queries):
     client.get("/talks/no-such-talk/")
 
-    with django_assert_num_queries(4):  # version, window, talk, renamed-slug lookup
+    with django_assert_num_queries(QUERIES["unknown talk page"]):
         response = client.get("/talks/no-such-talk/")
 
     assert response.status_code == 404

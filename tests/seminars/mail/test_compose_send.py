@@ -17,7 +17,7 @@ from seminars.mail.compose import coming_week, talk_announcement, week_announcem
 from seminars.mail.send import Target, due_announcements, send_due_announcements, week_talks
 from seminars.models import Announcement, OnlineLinkVisibility, Series, Talk
 from speakers.models import Affiliation, Speaker
-from tests.conftest import NOW
+from tests.clock import NOW
 from tests.factories import TalkFactory
 
 pytestmark = pytest.mark.django_db

@@ -52,13 +52,6 @@ def draft(demo):
     )
 
 
-@pytest.fixture
-def staff_client(client):
-    user = get_user_model().objects.create(username="staff", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return client
-
-
 # Home and next talk
 
 

@@ -1,81 +1,8 @@
-"""Factories and helpers shared by the calendar feed tests."""
+"""Checks of calendar bytes: the wire format, and three independent parsers' reading."""
 
-import datetime
-import zoneinfo
-
-import factory
 import icalendar
 import vobject
-from factory.django import DjangoModelFactory
 from ical.calendar_stream import IcsCalendarStream
-
-from seminars.models import EventType, Series, Talk, TalkSpeaker
-from speakers.models import Affiliation, Speaker
-
-NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
-ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
-# A Tuesday before the autumn daylight-saving changes of 2026 (Europe: 25 Oct, US: 1 Nov).
-NOW = datetime.datetime(2026, 10, 20, 9, 0, tzinfo=datetime.UTC)
-
-
-class SeriesFactory(DjangoModelFactory):
-    class Meta:
-        model = Series
-
-    name = factory.Sequence(lambda n: f"Series {n}")
-    timezone = "America/New_York"
-    default_location = "Room 101"
-
-
-class EventTypeFactory(DjangoModelFactory):
-    class Meta:
-        model = EventType
-        django_get_or_create = ("name",)  # the default event types come with a migration
-
-    name = factory.Sequence(lambda n: f"Event type {n}")
-
-
-class AffiliationFactory(DjangoModelFactory):
-    class Meta:
-        model = Affiliation
-
-    name = factory.Sequence(lambda n: f"University {n}")
-
-
-class SpeakerFactory(DjangoModelFactory):
-    class Meta:
-        model = Speaker
-
-    name = factory.Sequence(lambda n: f"Speaker {n}")
-    affiliation = factory.SubFactory(AffiliationFactory)
-
-
-class TalkFactory(DjangoModelFactory):
-    """A published talk, weekly on Tuesdays at 12:00 (series time) from 27 October 2026."""
-
-    class Meta:
-        model = Talk
-        skip_postgeneration_save = True
-
-    title = factory.Sequence(lambda n: f"Talk {n}")
-    series = factory.SubFactory(SeriesFactory)
-    start = factory.LazyAttributeSequence(
-        lambda talk, n: (
-            datetime.datetime(2026, 10, 27, 12, 0, tzinfo=talk.series.zoneinfo)
-            + datetime.timedelta(weeks=n % 50)
-        )
-    )
-    status = Talk.Status.PUBLISHED
-
-    @factory.post_generation
-    def speakers(self, create, extracted, **kwargs):
-        for order, speaker in enumerate(extracted or ()):
-            TalkSpeaker.objects.create(talk=self, speaker=speaker, order=order)
-
-    @factory.post_generation
-    def event_types(self, create, extracted, **kwargs):
-        if extracted:
-            self.event_types.set(extracted)
 
 
 def assert_wire_format(body: bytes) -> None:
