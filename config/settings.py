@@ -105,6 +105,17 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # Keep database connections open between requests: opening a PostgreSQL connection costs
 # milliseconds, several times what a page from the cache costs.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two saves at once must wait their turn, not fail with "database is locked": WAL lets
+    # readers go on during a write, a writer waits up to `timeout` seconds for another, and
+    # transactions take the write lock when they begin (BEGIN IMMEDIATE), so none fails
+    # half-way when it first writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -198,10 +209,16 @@ SESSION_COOKIE_HTTPONLY = True
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # Every request then comes from the proxy's address: take the client's from the one
-    # proxy's X-Forwarded-For, or failed logins from anyone would lock a username for all.
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    # Every request then comes from the proxy's address: failed logins are keyed on the
+    # client's, which the proxy writes in this header over whatever a client sent (nginx:
+    # `proxy_set_header X-Real-IP $remote_addr;`), or five wrong passwords from anyone would
+    # lock a username for everyone. One address, not X-Forwarded-For, whose left part the
+    # client writes. django-ipware reads it for django-axes.
+    PROXY_CLIENT_IP_HEADER = env.str("PROXY_CLIENT_IP_HEADER", default="X-Real-IP")
+    AXES_IPWARE_META_PRECEDENCE_ORDER = (
+        "HTTP_" + PROXY_CLIENT_IP_HEADER.upper().replace("-", "_"),
+        "REMOTE_ADDR",
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a commitment to browsers' preload lists that only the site's owner can

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from seminars.formatting import series_time
-from seminars.models import Announcement, EventType, Series, Talk, TalkSpeaker
+from seminars.models import Announcement, EventType, Series, Talk, TalkSpeaker, in_zone
 from seminars.organisers.admin_mixins import (
     OrganiserScopedAdminMixin,
     SeriesToolsAdminMixin,
@@ -239,7 +240,7 @@ class TalkAdminForm(forms.ModelForm):
             for name in ("start", "end"):
                 value = self.initial.get(name)
                 if value is not None and timezone.is_aware(value):
-                    self.initial[name] = timezone.make_naive(value, zone)
+                    self.initial[name] = in_zone(value, zone).replace(tzinfo=None)
 
     def clean(self):
         cleaned_data = super().clean()
@@ -435,7 +436,13 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
     def duplicate_selected(self, request, queryset):
         copies = []
         for talk in queryset:
-            copy = duplicate_talk(talk)
+            try:
+                copy = duplicate_talk(talk)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"“{talk}” was not duplicated: {error.messages[0]}", messages.ERROR
+                )
+                continue
             self.log_addition(request, copy, f"Duplicated from “{talk}” (#{talk.pk}).")
             copies.append(copy)
         self.message_user(

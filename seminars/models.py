@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 import uuid
 import zoneinfo
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from seminars.formatting import day_label
-from speakers.fields import HttpsURLField
+from speakers.fields import HttpsURLField, OneLineCharField
 from speakers.models import Affiliation, Speaker, SpeakerQuerySet
 from speakers.slugs import SluggedModel
 
@@ -28,6 +29,38 @@ def validate_timezone(name: str) -> None:
             params={"name": name},
             code="unknown_timezone",
         ) from error
+
+
+# Talk dates lie in these years: the model, the admin form and the CSV import refuse others
+# with this message. A stored date outside them (saved before the rule, or written around it)
+# is kept from the public (TalkQuerySet.public()): year 1 has no local time west of UTC and
+# year 9999 no following year for a calendar's timezone rules.
+TALK_YEARS = range(1900, 2201)
+EARLIEST_TALK_MOMENT = datetime.datetime(TALK_YEARS.start, 1, 1, tzinfo=datetime.UTC)
+LATEST_TALK_MOMENT = datetime.datetime(TALK_YEARS.stop, 1, 1, tzinfo=datetime.UTC)
+TALK_YEARS_MESSAGE = (
+    f"Talk dates lie between the years {TALK_YEARS.start} and {TALK_YEARS.stop - 1}; "
+    "check the year you typed."
+)
+
+
+def validate_talk_moment(moment: datetime.datetime) -> None:
+    """Refuse a talk's start or end outside TALK_YEARS (in UTC)."""
+    try:
+        within = EARLIEST_TALK_MOMENT <= moment < LATEST_TALK_MOMENT
+    except OverflowError:  # year 1 or 9999 with a UTC offset that leaves the calendar
+        within = False
+    if not within:
+        raise ValidationError(TALK_YEARS_MESSAGE, code="implausible_year")
+
+
+def in_zone(moment: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.datetime:
+    """Return `moment` in `zone`, or as it is when `zone` has no such time (year 1 west of
+    UTC, year 9999 east of it): staff must still be able to open a mistyped talk."""
+    try:
+        return moment.astimezone(zone)
+    except OverflowError:
+        return moment
 
 
 def default_timezone() -> str:
@@ -58,7 +91,7 @@ class SeriesQuerySet(models.QuerySet):
 
 
 class Series(SluggedModel):
-    name = models.CharField(max_length=200, unique=True)
+    name = OneLineCharField(max_length=200, unique=True)
     description = models.TextField(blank=True, help_text="Markdown.")
     timezone = models.CharField(
         max_length=64,
@@ -67,7 +100,7 @@ class Series(SluggedModel):
         help_text="IANA timezone of the series, e.g. America/New_York. "
         "Talk times are entered and shown in it.",
     )
-    default_location = models.CharField(max_length=200, blank=True)
+    default_location = OneLineCharField(max_length=200, blank=True)
     default_start_time = models.TimeField(default=datetime.time(12, 0))
     default_duration = models.DurationField(
         default=datetime.timedelta(hours=1), help_text="hh:mm:ss"
@@ -163,7 +196,7 @@ class EventTypeQuerySet(models.QuerySet):
 
 
 class EventType(SluggedModel):
-    name = models.CharField(max_length=100, unique=True)
+    name = OneLineCharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     colour = models.CharField(
         max_length=7,
@@ -228,8 +261,13 @@ class OnlineLinkVisibility(models.TextChoices):
 
 class TalkQuerySet(models.QuerySet):
     def public(self) -> "TalkQuerySet":
-        """Return the talks the public may see: published and cancelled ones."""
-        return self.filter(status__in=Talk.PUBLIC_STATUSES)
+        """Return the talks the public may see: published and cancelled ones, dated within
+        TALK_YEARS (another date is a typo staff must fix first)."""
+        return self.within_talk_years().filter(status__in=Talk.PUBLIC_STATUSES)
+
+    def within_talk_years(self) -> "TalkQuerySet":
+        """Return the talks dated within TALK_YEARS: only those can be shown on a page."""
+        return self.filter(start__gte=EARLIEST_TALK_MOMENT, end__lt=LATEST_TALK_MOMENT)
 
     def scheduled(self) -> "TalkQuerySet":
         """Return the talks that are published and not cancelled."""
@@ -342,10 +380,10 @@ class TalkQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "TalkQuerySet":
         """Return the talks `user` may open: the public ones, and, for staff, the drafts of
-        the series they may edit (the admin's preview)."""
+        the series they may edit (the admin's preview), dated within TALK_YEARS."""
         if not user.is_staff:
             return self.public()
-        return self.filter(
+        return self.within_talk_years().filter(
             Q(status__in=Talk.PUBLIC_STATUSES)
             | Q(series__in=Series.objects.editable_by(user).values("pk"))
         )
@@ -382,17 +420,21 @@ class Talk(SluggedModel):
     # §3.8.7.4: SEQUENCE goes up when DTSTART, DTEND, LOCATION, SUMMARY or STATUS change).
     SEQUENCE_FIELDS = ("start", "end", "location", "title", "status")
 
-    title = models.CharField(max_length=300)
+    title = OneLineCharField(max_length=300)
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="talks")
     event_types = models.ManyToManyField(EventType, blank=True, related_name="talks")
     speakers = models.ManyToManyField(
         "speakers.Speaker", through="TalkSpeaker", related_name="talks", blank=True
     )
-    start = models.DateTimeField(help_text="In the series' timezone.")
-    end = models.DateTimeField(
-        blank=True, help_text="In the series' timezone. Leave blank for the series' default length."
+    start = models.DateTimeField(
+        help_text="In the series' timezone.", validators=[validate_talk_moment]
     )
-    location = models.CharField(
+    end = models.DateTimeField(
+        blank=True,
+        help_text="In the series' timezone. Leave blank for the series' default length.",
+        validators=[validate_talk_moment],
+    )
+    location = OneLineCharField(
         max_length=200, blank=True, help_text="Leave blank for the series' default room."
     )
     online_url = HttpsURLField("online link", blank=True)
@@ -405,7 +447,7 @@ class Talk(SluggedModel):
         "out of the meeting; feeds and announcements follow the same rule.",
     )
     abstract = models.TextField(blank=True, help_text="Markdown.")
-    host = models.CharField(max_length=200, blank=True)
+    host = OneLineCharField(max_length=200, blank=True)
     slides_url = HttpsURLField("slides link", blank=True)
     recording_url = HttpsURLField("recording link", blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
@@ -479,7 +521,8 @@ class Talk(SluggedModel):
         if self.series_id is None:
             return
         if self.end is None and self.start is not None:
-            self.end = self.start + self.series.default_duration
+            with contextlib.suppress(OverflowError):  # validate_talk_moment refuses the start
+                self.end = self.start + self.series.default_duration
         if not self.location:
             self.location = self.series.default_location
 
@@ -518,13 +561,13 @@ class Talk(SluggedModel):
 
     @property
     def local_start(self) -> datetime.datetime:
-        """Return the start in the series' timezone."""
-        return self.start.astimezone(self.series.zoneinfo)
+        """Return the start in the series' timezone (see in_zone)."""
+        return in_zone(self.start, self.series.zoneinfo)
 
     @property
     def local_end(self) -> datetime.datetime:
-        """Return the end in the series' timezone."""
-        return self.end.astimezone(self.series.zoneinfo)
+        """Return the end in the series' timezone (see in_zone)."""
+        return in_zone(self.end, self.series.zoneinfo)
 
     def is_happening(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()

@@ -18,7 +18,7 @@ urlpatterns = [
     path("talks/<slug:slug>/", views.TalkDetailView.as_view(), name="talk-detail"),
     path("archive/", views.ArchiveView.as_view(), name="archive"),
     re_path(
-        r"^archive/(?P<year>19[0-9]{2}|20[0-9]{2})/$",
+        r"^archive/(?P<year>[0-9]{4})/$",
         views.ArchiveYearView.as_view(),
         name="archive-year",
     ),

@@ -21,8 +21,9 @@ from django.core.validators import validate_slug
 from django.db import transaction
 
 from seminars import formatting
-from seminars.models import EventType, Series, Talk, TalkSpeaker
+from seminars.models import EventType, Series, Talk, TalkSpeaker, validate_talk_moment
 from seminars.signals import one_bump
+from speakers.fields import CONTROL_CHARACTERS
 from speakers.models import Affiliation, Speaker
 from speakers.services import retire_slug
 from speakers.slugs import SLUG_MAX_LENGTH
@@ -112,6 +113,10 @@ def parse_moment(text: str, column: str) -> datetime.datetime:
         ) from None
     if moment.utcoffset() is None:
         raise CellError(f"{column} “{text}” has no UTC offset (such as -05:00 or Z)")
+    try:
+        validate_talk_moment(moment)
+    except ValidationError as error:
+        raise CellError(f"{column} “{text}”: {error.messages[0]}") from None
     return moment
 
 
@@ -385,6 +390,16 @@ def parse_row(number: int, cells: dict[str, str]) -> tuple[ImportRow | None, lis
     if blocked:
         return None, [f"{', '.join(blocked)} holds a NUL character, which cannot be stored"]
     values, problems = {}, []
+    broken = [
+        name
+        for name in COLUMNS
+        if name != "abstract" and CONTROL_CHARACTERS.search(cells.get(name, ""))
+    ]
+    if broken:
+        problems.append(
+            f"{', '.join(broken)} holds a line break or another control character; "
+            "only the abstract may have several lines"
+        )
     for column in CSV_COLUMNS:
         try:
             values[column.name] = column.parse(cells.get(column.name, ""))

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.utils import timezone
@@ -8,7 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
 from seminars.http.conditional import cacheable
-from seminars.models import EventType, Series, Talk
+from seminars.models import TALK_YEARS, EventType, Series, Talk
 from seminars.pages.jsonld import as_script_content, talk_event
 from seminars.pages.mixins import RenamedSlugRedirectMixin, TalksOfObjectMixin, paginate
 from seminars.pages.search import MAX_QUERY_LENGTH, search_talks
@@ -102,6 +102,8 @@ class ArchiveYearView(ArchiveView):
     allow_empty = False
 
     def get_queryset(self):
+        if int(self.kwargs["year"]) not in TALK_YEARS:
+            raise Http404("No talks in that year.")
         return super().get_queryset().filter(start__year=self.kwargs["year"])
 
     def get_context_data(self, **kwargs):

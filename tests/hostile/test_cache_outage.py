@@ -61,7 +61,7 @@ class RedisServer:
         self.process.wait(timeout=10)
         self.socket.unlink(missing_ok=True)
 
-    def keys(self) -> list[bytes]:
+    def stored_keys(self) -> list[bytes]:
         return redis.Redis(unix_socket_path=str(self.socket)).keys("*")
 
 
@@ -103,14 +103,12 @@ def talk_url() -> str:
     return Talk.objects.public().order_by("start").first().get_absolute_url()
 
 
-def test_cache_outage_pages_and_feeds_answer_from_the_database(
-    client, demo, redis_server, caplog
-):
+def test_cache_outage_pages_and_feeds_answer_from_the_database(client, demo, redis_server, caplog):
     urls = [*PUBLIC_URLS, talk_url()]
     expected = {**dict.fromkeys(urls, 200), "/next/": 302}
     with_cache = {url: client.get(url) for url in urls}
     assert {url: response.status_code for url, response in with_cache.items()} == expected
-    assert redis_server.keys() != []
+    assert redis_server.stored_keys() != []
 
     redis_server.stop()
     with caplog.at_level(logging.WARNING, logger="seminars.http.tolerant_cache"):
@@ -120,7 +118,9 @@ def test_cache_outage_pages_and_feeds_answer_from_the_database(
     assert {url: response.status_code for url, response in without_cache.items()} == expected
     assert without_cache["/archive/"].content == with_cache["/archive/"].content
     assert (health.status_code, health.content) == (503, b"unavailable: cache\n")
-    warnings = [record for record in caplog.records if record.name == "seminars.http.tolerant_cache"]
+    warnings = [
+        record for record in caplog.records if record.name == "seminars.http.tolerant_cache"
+    ]
     assert len(warnings) == 1
     assert warnings[0].getMessage().startswith("The cache does not answer (ConnectionError")
 
@@ -144,4 +144,4 @@ def test_cache_outage_recovers_without_a_restart(client, demo, redis_server):
 
     assert client.get("/healthz").status_code == 200
     assert client.get("/archive/").status_code == 200
-    assert any(key.startswith(b":1:page:") for key in redis_server.keys())
+    assert any(key.startswith(b":1:page:") for key in redis_server.stored_keys())
