@@ -497,13 +497,7 @@ class Talk(SluggedModel):
         changed_fields = {"edit_version", "updated"}
         stored = self._stored_values()
         if stored is not None:
-            self.edit_version += 1
-            if any(stored[name] != getattr(self, name) for name in self.SEQUENCE_FIELDS):
-                self.sequence += 1
-                changed_fields.add("sequence")
-            if stored["start"] != self.start and stored["status"] in self.PUBLIC_STATUSES:
-                self.previous_start = stored["start"]
-                changed_fields.add("previous_start")
+            changed_fields |= self.record_edit(stored)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *changed_fields}
         super().save(*args, **kwargs)
@@ -515,6 +509,20 @@ class Talk(SluggedModel):
         self.apply_series_defaults()
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise ValidationError({"end": "The end must be after the start."})
+
+    def record_edit(self, stored: dict) -> set[str]:
+        """Count an edit of this talk, whose SEQUENCE_FIELDS were `stored`: a new edit
+        version, a new calendar sequence if one of them changed, and the start the public knew
+        if it moved. Return the fields set besides edit_version."""
+        changed = set()
+        self.edit_version += 1
+        if any(stored[name] != getattr(self, name) for name in self.SEQUENCE_FIELDS):
+            self.sequence += 1
+            changed.add("sequence")
+        if stored["start"] != self.start and stored["status"] in self.PUBLIC_STATUSES:
+            self.previous_start = stored["start"]
+            changed.add("previous_start")
+        return changed
 
     def apply_series_defaults(self) -> None:
         """Fill a blank end (start + default duration) and location from the series."""

@@ -293,10 +293,6 @@ class TalkToolsAdminMixin:
                 except InvalidImport as invalid:
                     context["errors"] = [str(error) for error in invalid.errors]
                 else:
-                    for talk in result.created:
-                        self.log_addition(request, talk, "Imported from CSV.")
-                    for talk in result.updated:
-                        self.log_change(request, talk, "Updated by a CSV import.")
                     self.message_user(
                         request,
                         f"Imported {len(result.created)} new talk(s), updated "
