@@ -122,9 +122,7 @@ class SluggedModel(models.Model):
             .exists()
         ):
             errors["slug"] = [
-                ValidationError(
-                    f"“{self.slug}” {RETIRED_SLUG_PROBLEM}.", code="retired_slug"
-                )
+                ValidationError(f"“{self.slug}” {RETIRED_SLUG_PROBLEM}.", code="retired_slug")
             ]
         if errors:
             raise ValidationError(errors)
