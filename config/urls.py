@@ -8,11 +8,18 @@ from seminars.urls import people_urlpatterns
 from speakers.views import media_file
 
 urlpatterns = [
-    # Before the admin's own, which would redirect to any object's page.
     path(
-        "admin/r/<int:content_type_id>/<path:object_id>/",
-        admin.site.admin_view(scoped_shortcut),
-        name="scoped-view-on-site",
+        "admin/",
+        include(
+            [
+                # Before the admin's own, which would redirect to any object's page.
+                path(
+                    "r/<int:content_type_id>/<path:object_id>/",
+                    admin.site.admin_view(scoped_shortcut),
+                    name="scoped-view-on-site",
+                ),
+            ]
+        ),
     ),
     path("admin/", admin.site.urls),
     path("", include(people_urlpatterns)),
