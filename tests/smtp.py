@@ -1,0 +1,56 @@
+"""A real SMTP server in the test process (aiosmtpd on 127.0.0.1, an ephemeral port), and
+the worker run that drains the mail queue into it."""
+
+import email
+import email.policy
+import signal
+import threading
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+
+
+class Inbox:
+    """The SMTP handler: keep each message received, or refuse them while told to."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+        self.refuse_with = ""
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse_with:
+            return self.refuse_with
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        with self.lock:
+            self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [message for message in self.messages if message["To"] == address]
+
+
+class EphemeralController(Controller):
+    """aiosmtpd's controller, bound to port 0: the system picks a free port, read back
+    before the controller checks that the server answers."""
+
+    def _trigger_server(self):
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+
+def text_of(message: EmailMessage) -> str:
+    """Return the plain-text body of a received message."""
+    return message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+
+
+def drain_mail_queue() -> None:
+    """Run the worker until the queue is empty, as `manage.py db_worker --batch` does."""
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
