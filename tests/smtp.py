@@ -6,9 +6,11 @@ import email.policy
 import signal
 import threading
 from email.message import EmailMessage
+from unittest import mock
 
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
+from django_tasks_db.management.commands import db_worker
 
 
 class Inbox:
@@ -47,10 +49,15 @@ def text_of(message: EmailMessage) -> str:
 
 
 def drain_mail_queue() -> None:
-    """Run the worker until the queue is empty, as `manage.py db_worker --batch` does."""
+    """Run the worker until the queue is empty, as `manage.py db_worker --batch` does.
+
+    The worker closes the connection between tasks when it is inside a transaction (as a
+    test's is), which a real worker, in autocommit, never is: here it keeps it.
+    """
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+        with mock.patch.object(db_worker, "close_old_connections", return_value=None):
+            call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)

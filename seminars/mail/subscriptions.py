@@ -6,6 +6,7 @@ answers the same whether or not the address is known.
 """
 
 import datetime
+import secrets
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -67,7 +68,7 @@ def request_subscription(
         email=email, defaults={"everything": everything, "frequency": frequency}
     )
     if subscriber.is_confirmed:
-        kind, key = Delivery.Kind.MANAGE, f"manage:{now:%Y%m%d%H%M%S%f}"
+        kind, key = Delivery.Kind.MANAGE, f"manage:{secrets.token_hex(8)}"
     else:
         set_choices(
             subscriber,
@@ -76,7 +77,7 @@ def request_subscription(
             event_types=event_types,
             frequency=frequency,
         )
-        kind, key = Delivery.Kind.CONFIRM, f"confirm:{now:%Y%m%d%H%M%S%f}"
+        kind, key = Delivery.Kind.CONFIRM, f"confirm:{secrets.token_hex(8)}"
     queue_deliveries([Delivery(subscriber=subscriber, kind=kind, key=key, not_before=now)])
 
 
