@@ -18,12 +18,19 @@ class Inbox:
 
     def __init__(self):
         self.messages: list[EmailMessage] = []
+        self.recipients: list[str] = []
         self.refuse_with = ""
+        # Keep only the recipients (for tens of thousands of messages), not each message.
+        self.count_only = False
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse_with:
             return self.refuse_with
+        with self.lock:
+            self.recipients.extend(envelope.rcpt_tos)
+        if self.count_only:
+            return "250 OK"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         with self.lock:

@@ -159,6 +159,14 @@ def send_ready_deliveries(
         return 0
     batch = Batch(now)
     connection = connection or get_connection()
+    try:
+        # Opened here, the connection serves the whole batch (send() opening it would close
+        # it after each message).
+        connection.open()
+    except (smtplib.SMTPException, OSError) as error:
+        for delivery in deliveries:
+            failed(delivery, error, now)
+        return 0
     pace = Pace(settings.MAIL_RATE_PER_MINUTE)
     sent = 0
     try:
@@ -195,7 +203,9 @@ def failed(delivery: Delivery, error: Exception, now: datetime.datetime) -> None
     if delivery.attempts <= len(RETRY_DELAYS):
         retry_at = now + RETRY_DELAYS[delivery.attempts - 1]
         mark(delivery, Delivery.Status.QUEUED, not_before=retry_at, error=reason)
-        deliver_queued_mail.using(run_after=retry_at).enqueue()
+        if deliver_queued_mail.get_backend().supports_defer:
+            deliver_queued_mail.using(run_after=retry_at).enqueue()
+        # Otherwise (`make run` sends at once) the next `send_announcements --due` retries.
     else:
         mark(delivery, Delivery.Status.FAILED, error=reason)
 

@@ -61,9 +61,7 @@ def test_organisers_see_counts_of_their_series_without_addresses(organiser_clien
     assert "@example.org" not in html
 
 
-def test_outgoing_queue_shows_failures_and_retries_them(
-    organiser_client, series_a, audience, now
-):
+def test_outgoing_queue_shows_failures_and_retries_them(organiser_client, series_a, audience, now):
     talk_a = TalkFactory(series=series_a, title="Talk A")
     talk_b = TalkFactory(series=audience, title="Talk B")
     subscriber = Subscriber.objects.get(email="a0@example.org")

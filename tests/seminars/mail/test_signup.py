@@ -176,3 +176,11 @@ def test_subscribe_pages_link_to_the_email_signup(demo, client):
     subscribe_page = client.get("/subscribe/").content.decode()
     assert 'href="/subscribe/email/?series=systems-seminar"' in series_page
     assert 'href="/subscribe/email/"' in subscribe_page
+
+
+def test_signup_in_development_sends_the_confirmation_at_once(demo, settings, mailoutbox):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    sign_up("ada@example.org")
+    assert [(message.to, message.subject) for message in mailoutbox] == [
+        (["ada@example.org"], "Confirm your subscription to Systems Seminar")
+    ]
