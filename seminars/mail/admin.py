@@ -10,9 +10,17 @@ from seminars.models import Series
 from seminars.organisers.admin_mixins import OrganiserScopedAdminMixin
 
 
-def organises_any(user) -> bool:
-    """Return whether `user` is staff who edits at least one series (or a superuser)."""
-    return user.is_active and user.is_staff and Series.objects.editable_by(user).exists()
+def organises_any(request) -> bool:
+    """Return whether the user is a superuser, or staff who edits at least one series
+    (asked once per request: the admin asks every model on every page)."""
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    if not hasattr(request, "_organises_any"):
+        request._organises_any = Series.objects.editable_by(user).exists()
+    return request._organises_any
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -63,10 +71,10 @@ class SeriesAudienceAdmin(OrganiserScopedAdminMixin, ReadOnlyAdmin):
     readonly_fields = ("name", "each_talk", "weekly")
 
     def has_module_permission(self, request):
-        return organises_any(request.user)
+        return organises_any(request)
 
     def has_view_permission(self, request, obj=None):
-        return organises_any(request.user)
+        return organises_any(request)
 
     def get_queryset(self, request):
         confirmed = Q(email_subscribers__confirmed_at__isnull=False)
@@ -138,13 +146,13 @@ class DeliveryAdmin(OrganiserScopedAdminMixin, ReadOnlyAdmin):
     )
 
     def has_module_permission(self, request):
-        return organises_any(request.user)
+        return organises_any(request)
 
     def has_view_permission(self, request, obj=None):
-        return organises_any(request.user)
+        return organises_any(request)
 
     def has_retry_permission(self, request):
-        return organises_any(request.user)
+        return organises_any(request)
 
     @admin.display(description="about")
     def about(self, delivery):
