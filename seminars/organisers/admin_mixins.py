@@ -22,10 +22,10 @@ from seminars.mail.send import (
     AnnouncementRefused,
     Target,
     build_announcement,
+    queue_announcement,
     refusal,
-    send_announcement,
 )
-from seminars.models import Announcement, Series, Talk
+from seminars.models import Series, Talk
 from seminars.organisers.csv_io import (
     CSV_COLUMNS,
     MAX_IMPORT_BYTES,
@@ -76,26 +76,19 @@ def announcement_context(target: Target, user_may_send: bool) -> dict:
 
 
 def send_from_admin(model_admin, request, target: Target, logged) -> None:
-    """Send `target` for the admin's user, saying how it went and logging it on `logged`."""
+    """Queue `target` for the mail worker for the admin's user (never SMTP inside a
+    request), saying so and logging it on `logged`."""
     try:
-        announcement = send_announcement(target)
+        announcement = queue_announcement(target)
     except AnnouncementRefused as refusal:
         model_admin.message_user(request, str(refusal), messages.ERROR)
         return
-    if announcement.status == Announcement.Status.SENT:
-        model_admin.log_change(
-            request, logged, f"Sent the announcement to {announcement.recipient}."
-        )
-        model_admin.message_user(
-            request, f"Sent the announcement to {announcement.recipient}.", messages.SUCCESS
-        )
-    else:
-        model_admin.message_user(
-            request,
-            f"Sending failed ({announcement.error}); press Send again, or leave it to "
-            "the next run of send_announcements.",
-            messages.ERROR,
-        )
+    text = (
+        f"Queued the announcement to {announcement.recipient}: the mail worker sends it "
+        "shortly (its record under Announcements says when)."
+    )
+    model_admin.log_change(request, logged, text)
+    model_admin.message_user(request, text, messages.SUCCESS)
 
 
 class SeriesToolsAdminMixin:
