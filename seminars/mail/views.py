@@ -5,6 +5,7 @@ The pages of a subscriber are reached only through signed links; they never show
 address. A GET never changes anything (mail scanners follow links): each change is a POST.
 """
 
+from axes.helpers import get_client_ip_address
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -67,7 +68,9 @@ class SignupView(FormView):
                 series=data["series"],
                 event_types=data["event_types"],
                 frequency=data["frequency"],
-                client=self.request.META.get("REMOTE_ADDR", ""),
+                # The address the admin's login limits use too (behind a proxy, from
+                # X-Forwarded-For when BEHIND_TLS_PROXY is on).
+                client=get_client_ip_address(self.request) or "",
             )
         except subscriptions.TooManySignups:
             response = self.render_to_response(self.get_context_data(form=form, too_many=True))
