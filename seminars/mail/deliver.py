@@ -311,7 +311,7 @@ def describe_following(subscriber: Subscriber) -> str:
     """Return what `subscriber` asked for, as the confirmation mail says it."""
     how = "a weekly digest" if subscriber.frequency == Subscriber.Frequency.WEEK else "each talk"
     if subscriber.everything:
-        return f"{how} of every talk"
+        return f"{how} of every series"
     names = [str(series) for series in subscriber.series.all()]
     names += [f"{event_type} talks" for event_type in subscriber.event_types.all()]
     return f"{how} of " + ", ".join(names)

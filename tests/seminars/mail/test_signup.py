@@ -184,3 +184,14 @@ def test_signup_in_development_sends_the_confirmation_at_once(demo, settings, ma
     assert [(message.to, message.subject) for message in mailoutbox] == [
         (["ada@example.org"], "Confirm your subscription to Systems Seminar")
     ]
+
+
+def test_confirmation_mail_says_what_was_asked(demo, smtp_server):
+    tag = EventType.objects.get(slug="tech-week")
+    sign_up("ada@example.org", everything="", event_types=[tag.pk], frequency="week")
+    drain_mail_queue()
+    [confirmation] = smtp_server.messages
+    assert text_of(confirmation).splitlines()[0] == (
+        f"Someone, we hope you, asked Systems Seminar to send a weekly digest of {tag.name} "
+        "talks to this address."
+    )
