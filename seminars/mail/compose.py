@@ -11,6 +11,7 @@ The two bodies are templates side by side, templates/seminars/mail/announcement.
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -193,13 +194,11 @@ def change_notice(talk: Talk, previous: TalkState, now: datetime.datetime) -> Me
         time_changed=(previous.start, previous.end) != (talk.start, talk.end),
     )
     zone = talk.series.zoneinfo
-
-    class Before:
-        local_start = previous.start.astimezone(zone)
-        local_end = previous.end.astimezone(zone)
-
+    before = SimpleNamespace(
+        local_start=previous.start.astimezone(zone), local_end=previous.end.astimezone(zone)
+    )
     heading = formatting.change_sentence(
-        marker, previous_when=formatting.when(Before), previous_location=previous.location
+        marker, previous_when=formatting.when(before), previous_location=previous.location
     )
     subject = f"{marker}: {talk.series.name}, {formatting.short_time(talk.local_start)}: "
     subject += talk.title

@@ -25,6 +25,8 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from seminars.mail import tokens
 from seminars.mail.compose import (
@@ -84,9 +86,6 @@ def queue_deliveries(rows: Iterable[Delivery]) -> int:
 
 def pending_senders() -> int:
     """Return how many sending tasks wait in the database queue (0 for other backends)."""
-    from django_tasks_db import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
     if not isinstance(deliver_queued_mail.get_backend(), DatabaseBackend):
         return 0
     return DBTaskResult.objects.filter(
