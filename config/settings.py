@@ -45,6 +45,19 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=SERVER_EMAIL)
 EMAIL_CONFIGURED = "EMAIL_URL" in env.ENVIRON
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 
+# Mail is sent in the background through Django's tasks API (the django-tasks backport): the
+# queue is a table in the database and `manage.py db_worker` delivers it. `make run` sets
+# TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend to send at once instead.
+TASKS = {
+    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+}
+# How many messages a worker sends per minute at most (0: as fast as the server takes them).
+MAIL_RATE_PER_MINUTE = env.int("MAIL_RATE_PER_MINUTE", default=600)
+# Sign-ups to the email announcements allowed per client address per hour, and confirmation
+# mails per target address per day (no one can mail-bomb a stranger through the form).
+MAIL_SIGNUPS_PER_CLIENT_PER_HOUR = env.int("MAIL_SIGNUPS_PER_CLIENT_PER_HOUR", default=10)
+MAIL_SIGNUPS_PER_ADDRESS_PER_DAY = env.int("MAIL_SIGNUPS_PER_ADDRESS_PER_DAY", default=3)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -57,6 +70,8 @@ INSTALLED_APPS = [
     "axes",
     "speakers",
     "seminars",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

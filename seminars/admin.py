@@ -504,3 +504,7 @@ class SpeakerAdmin(speakers_admin.SpeakerAdmin):
             ),
             drafts_note,
         )
+
+
+# The email audience (subscribers, counts per series, the outgoing queue).
+from seminars.mail import admin as mail_admin  # noqa: E402, F401

@@ -800,3 +800,7 @@ class Announcement(models.Model):
         if self.kind == self.Kind.WEEK:
             return f"{self.series}: the week of {day_label(self.week_start)}"
         return f"{self.series}: {self.talk}"
+
+
+# The audience's email subscriptions live beside the code that mails them.
+from seminars.mail.models import Delivery, SeriesAudience, Subscriber, ToldState  # noqa: E402, F401

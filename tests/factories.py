@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from seminars.devdata.generate import unique_slugs
 from seminars.models import EventType, Series, Talk, TalkSpeaker
@@ -169,3 +170,14 @@ def make_talks(
     )
     bump_content_version()
     return talks
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed email subscriber to every talk."""
+
+    class Meta:
+        model = "seminars.Subscriber"
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    everything = True
+    confirmed_at = factory.LazyFunction(timezone.now)

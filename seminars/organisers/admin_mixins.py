@@ -24,14 +24,13 @@ from seminars.mail.send import (
     AnnouncementRefused,
     Target,
     build_announcement,
+    queue_announcement,
     refusal,
-    send_announcement,
 )
 from seminars.models import (
     EARLIEST_TALK_MOMENT,
     LATEST_TALK_MOMENT,
     TALK_YEARS,
-    Announcement,
     Series,
     Talk,
 )
@@ -115,26 +114,19 @@ def announcement_context(target: Target, user_may_send: bool) -> dict:
 
 
 def send_from_admin(model_admin, request, target: Target, logged) -> None:
-    """Send `target` for the admin's user, saying how it went and logging it on `logged`."""
+    """Queue `target` for the mail worker for the admin's user (never SMTP inside a
+    request), saying so and logging it on `logged`."""
     try:
-        announcement = send_announcement(target)
+        announcement = queue_announcement(target)
     except AnnouncementRefused as refusal:
         model_admin.message_user(request, str(refusal), messages.ERROR)
         return
-    if announcement.status == Announcement.Status.SENT:
-        model_admin.log_change(
-            request, logged, f"Sent the announcement to {announcement.recipient}."
-        )
-        model_admin.message_user(
-            request, f"Sent the announcement to {announcement.recipient}.", messages.SUCCESS
-        )
-    else:
-        model_admin.message_user(
-            request,
-            f"Sending failed ({announcement.error}); press Send again, or leave it to "
-            "the next run of send_announcements.",
-            messages.ERROR,
-        )
+    text = (
+        f"Queued the announcement to {announcement.recipient}: the mail worker sends it "
+        "shortly (its record under Announcements says when)."
+    )
+    model_admin.log_change(request, logged, text)
+    model_admin.message_user(request, text, messages.SUCCESS)
 
 
 class SeriesToolsAdminMixin:
