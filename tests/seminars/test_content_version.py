@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 
@@ -13,6 +14,7 @@ from tests.factories import (
     NewSeriesFactory,
     SpeakerFactory,
     TalkFactory,
+    make_talks,
 )
 from tests.query_budgets import QUERIES
 
@@ -162,3 +164,46 @@ def test_content_version_is_not_bumped_by_a_bulk_update_alone(talk):
     Talk.objects.filter(pk=talk.pk).update(location="Hall B")
 
     assert counter() == before
+
+
+def test_content_version_read_touches_only_its_own_table(clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_talks(30, NOW)
+
+    with CaptureQueriesContext(connection) as queries:
+        ContentVersion.objects.current()
+
+    tables = set(re.findall(r'"?(seminars_\w+|speakers_\w+)"?', queries[0]["sql"]))
+    assert (len(queries), tables) == (1, {"seminars_contentversion"})
+
+
+@pytest.mark.parametrize("count", [5, 300])
+@pytest.mark.parametrize("url", ["/", "/archive/", "/calendar.ics", "/api/talks/?when=all"])
+def test_revalidation_costs_the_same_at_any_archive_size(
+    client, clock, django_assert_num_queries, count, url
+):
+    make_talks(count, NOW)
+    TalkFactory(start=NOW + datetime.timedelta(days=2), online_url="https://m.example.org/")
+    etag = client.get(url)["ETag"]
+
+    with django_assert_num_queries(QUERIES["content version read"]):
+        response = client.get(url, headers={"If-None-Match": etag})
+
+    assert response.status_code == 304
+
+
+@pytest.mark.parametrize("count", [5, 300])
+@pytest.mark.parametrize("url", ["/", "/archive/", "/calendar.ics"])
+def test_cached_pages_and_feeds_cost_the_same_at_any_archive_size(
+    client, clock, django_assert_num_queries, count, url
+):
+    make_talks(count, NOW)
+    TalkFactory(start=NOW + datetime.timedelta(days=2), online_url="https://m.example.org/")
+    body = client.get(url).content
+
+    with django_assert_num_queries(QUERIES["content version read"]):
+        response = client.get(url)
+
+    assert (response.status_code, response.content) == (200, body)
