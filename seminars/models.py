@@ -489,6 +489,8 @@ class Talk(SluggedModel):
         self.apply_series_defaults()
         changed_fields = {"edit_version", "updated"}
         stored = self._stored_values()
+        # Whether the public saw the talk before this save (seminars/signals.py reads it).
+        self._public_before = stored is not None and stored["status"] in self.PUBLIC_STATUSES
         if stored is not None:
             self.edit_version += 1
             if any(stored[name] != getattr(self, name) for name in self.SEQUENCE_FIELDS):

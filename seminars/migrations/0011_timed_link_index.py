@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('seminars', '0010_performance_indexes'),
-        ('speakers', '0002_speaker_photo_thumbnail'),
+        ("seminars", "0010_performance_indexes"),
+        ("speakers", "0002_speaker_photo_thumbnail"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='talk',
-            index=models.Index(condition=models.Q(('online_link_visibility', 'before_start'), ('status__in', ('published', 'cancelled')), models.Q(('online_url', ''), _negated=True)), fields=['start'], name='talk_timed_link_start'),
+            model_name="talk",
+            index=models.Index(
+                condition=models.Q(
+                    ("online_link_visibility", "before_start"),
+                    ("status__in", ("published", "cancelled")),
+                    models.Q(("online_url", ""), _negated=True),
+                ),
+                fields=["start"],
+                name="talk_timed_link_start",
+            ),
         ),
     ]
