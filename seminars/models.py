@@ -101,6 +101,9 @@ class Series(SluggedModel):
         default=datetime.time(9, 0),
         help_text="The time of day it goes out, in the series' timezone.",
     )
+    # When the row last changed: calendar events that show it take it as their LAST-MODIFIED
+    # when it is later than the talk's own (a rename changes their bytes).
+    updated = models.DateTimeField(auto_now=True)
 
     objects = SeriesQuerySet.as_manager()
 
@@ -171,6 +174,9 @@ class EventType(SluggedModel):
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour such as #1f6feb.")],
         help_text="Optional badge colour, e.g. #1f6feb.",
     )
+    # When the row last changed: calendar events that show it take it as their LAST-MODIFIED
+    # when it is later than the talk's own (a rename changes their bytes).
+    updated = models.DateTimeField(auto_now=True)
 
     objects = EventTypeQuerySet.as_manager()
 

@@ -42,6 +42,8 @@ class EventData:
     uid: str
     sequence: int
     created: datetime.datetime
+    # The latest change of any row the event shows (the talk, its series, speakers, their
+    # affiliations then, event types): LAST-MODIFIED and DTSTAMP move with the bytes.
     updated: datetime.datetime
     title: str
     status: str
@@ -59,11 +61,19 @@ class EventData:
     @classmethod
     def from_talk(cls, talk: Talk) -> "EventData":
         """Return the event data of a talk fetched with Talk.objects.with_speakers()."""
+        links = talk.speaker_links()
+        event_types = list(talk.event_types.all())
         return cls(
             uid=str(talk.uid),
             sequence=talk.sequence,
             created=talk.created,
-            updated=talk.updated,
+            updated=max(
+                talk.updated,
+                talk.series.updated,
+                *(link.speaker.updated for link in links),
+                *(link.affiliation.updated for link in links if link.affiliation),
+                *(event_type.updated for event_type in event_types),
+            ),
             title=talk.title,
             status=talk.status,
             start=talk.start,
@@ -76,9 +86,9 @@ class EventData:
             slug=talk.slug,
             speakers=tuple(
                 (link.speaker.name, link.affiliation.name if link.affiliation else None)
-                for link in talk.speaker_links()
+                for link in links
             ),
-            categories=tuple(event_type.name for event_type in talk.event_types.all()),
+            categories=tuple(event_type.name for event_type in event_types),
         )
 
     @property

@@ -256,7 +256,7 @@ def select_talk(slug: str) -> Feed:
 TALK_VALUES_OF_EVENT = tuple(
     field.name
     for field in dataclasses.fields(EventData)
-    if field.name not in {"uid", "online_url"}
+    if field.name not in {"uid", "online_url", "updated"}
     and field.name in {talk_field.name for talk_field in Talk._meta.concrete_fields}
 )
 
@@ -265,28 +265,43 @@ def event_data(talks: TalkQuerySet) -> list[EventData]:
     """Return what the calendar events of `talks` show, in their order, in three queries.
 
     Plain values rather than model instances: a feed of thousands of talks is mostly made
-    of cached event bytes, and only needs to know which ones.
+    of cached event bytes, and only needs to know which ones. An event's `updated` is the
+    latest change of any row it shows (the talk, its series, speakers, their affiliations
+    then, its event types), so that a rename moves its LAST-MODIFIED.
     """
     fields = TALK_VALUES_OF_EVENT
     rows = talks.values(
-        "pk", "uid", "series__timezone", "online_url", "online_link_visibility", *fields
+        "pk",
+        "uid",
+        "updated",
+        "series__timezone",
+        "series__updated",
+        "online_url",
+        "online_link_visibility",
+        *fields,
     )
     now = timezone.now()
     wanted = talks.values("pk")
     speakers = defaultdict(list)
+    changes = defaultdict(list)
     links = TalkSpeaker.objects.filter(talk__in=wanted).order_by("talk", "order", "pk")
-    for talk_id, name, affiliation in links.values_list(
-        "talk_id", "speaker__name", "affiliation__name"
+    for talk_id, name, affiliation, *updated in links.values_list(
+        "talk_id", "speaker__name", "affiliation__name", "speaker__updated", "affiliation__updated"
     ):
         speakers[talk_id].append((name, affiliation))
+        changes[talk_id].extend(moment for moment in updated if moment is not None)
     categories = defaultdict(list)
     tags = Talk.event_types.through.objects.filter(talk__in=wanted).order_by("eventtype__name")
-    for talk_id, name in tags.values_list("talk_id", "eventtype__name"):
+    for talk_id, name, updated in tags.values_list(
+        "talk_id", "eventtype__name", "eventtype__updated"
+    ):
         categories[talk_id].append(name)
+        changes[talk_id].append(updated)
     return [
         EventData(
             **{name: row[name] for name in fields},
             uid=str(row["uid"]),
+            updated=max(row["updated"], row["series__updated"], *changes[row["pk"]]),
             online_url=online_url_for_public(
                 row["online_url"], row["online_link_visibility"], row["start"], now
             ),

@@ -836,3 +836,30 @@ def test_calendar_feed_follows_a_bulk_update_that_leaves_updated_alone(client, w
         "Hall B",
         "Room 101",
     ]
+
+
+@pytest.mark.parametrize(
+    "rename",
+    [
+        pytest.param(lambda talk: talk.speakers.get(), id="speaker"),
+        pytest.param(lambda talk: talk.talk_speakers.get().affiliation, id="affiliation"),
+        pytest.param(lambda talk: talk.event_types.get(), id="event type"),
+        pytest.param(lambda talk: talk.series, id="series"),
+    ],
+)
+def test_calendar_event_last_modified_moves_on_a_rename_of_what_it_shows(client, clock, rename):
+    talk = WeeklyTalkFactory(
+        speakers=[SpeakerFactory(affiliation=AffiliationFactory())],
+        event_types=[EventTypeFactory(name="Colloquium")],
+    )
+    before = icalendar.Calendar.from_ical(client.get("/calendar.ics").content).events[0]
+    clock.shift(datetime.timedelta(days=2))
+    renamed = rename(talk)
+    renamed.name = f"{renamed.name} (renamed)"
+    renamed.save()
+
+    after = icalendar.Calendar.from_ical(client.get("/calendar.ics").content).events[0]
+
+    moved = BEFORE_DST_ENDS + datetime.timedelta(days=2)
+    assert [before.LAST_MODIFIED, before.DTSTAMP] == [BEFORE_DST_ENDS, BEFORE_DST_ENDS]
+    assert [after.LAST_MODIFIED, after.DTSTAMP, after.sequence] == [moved, moved, before.sequence]
