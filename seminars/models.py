@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from seminars.formatting import day_label
 from speakers.fields import HttpsURLField
+from speakers.markdown import markdown_to_text
 from speakers.models import Affiliation, Speaker, SpeakerQuerySet
 from speakers.slugs import SluggedModel
 
@@ -436,6 +437,9 @@ class Talk(SluggedModel):
         "out of the meeting; feeds and announcements follow the same rule.",
     )
     abstract = models.TextField(blank=True, help_text="Markdown.")
+    # The abstract as plain text, made on save: calendars show it for thousands of talks at
+    # once, and rendering Markdown was most of the cost of building them.
+    abstract_text = models.TextField(blank=True, editable=False)
     host = models.CharField(max_length=200, blank=True)
     slides_url = HttpsURLField("slides link", blank=True)
     recording_url = HttpsURLField("recording link", blank=True)
@@ -493,7 +497,8 @@ class Talk(SluggedModel):
 
     def save(self, *args, **kwargs):
         self.apply_series_defaults()
-        changed_fields = {"edit_version", "updated"}
+        self.abstract_text = markdown_to_text(self.abstract)
+        changed_fields = {"edit_version", "updated", "abstract_text"}
         stored = self._stored_values()
         # Whether the public saw the talk before this save (seminars/signals.py reads it).
         self._public_before = stored is not None and stored["status"] in self.PUBLIC_STATUSES

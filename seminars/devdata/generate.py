@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from seminars.models import EventType, Series, Talk, TalkSpeaker
 from seminars.signals import bump_content_version
+from speakers.markdown import markdown_to_text
 from speakers.models import Affiliation, Speaker
 from speakers.slugs import SLUG_MAX_LENGTH
 
@@ -320,6 +321,8 @@ def generate_data(
                 status=talk_status(number, upcoming=start + series.default_duration > now),
             )
         )
+    for talk in talk_objects:  # what save() makes; bulk_create() does not call it
+        talk.abstract_text = markdown_to_text(talk.abstract)
     created_talks = Talk.objects.bulk_create(talk_objects, batch_size=1000)
 
     links = []
