@@ -17,7 +17,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import get_script_prefix
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur, vText
+from icalendar import (
+    Alarm,
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vRecur,
+    vText,
+)
 from icalendar.timezone.tzid import tzid_from_dt
 
 from config.site import absolute_url
@@ -244,6 +253,40 @@ def tzid(zone: str) -> bytes:
 
 def local_value(moment: datetime.datetime, zone: bytes) -> bytes:
     return moment.strftime("%Y%m%dT%H%M%SZ" if zone == b":" else "%Y%m%dT%H%M%S").encode()
+
+
+# The reminders a feed may carry (?alarm=<minutes>), minutes before the start.
+ALARM_MINUTES = (5, 10, 15, 30, 60)
+EVENT_END = b"END:VEVENT\r\n"
+
+
+def talk_alarm(talk: EventData, minutes: int) -> Alarm:
+    """Return the VALARM that shows a reminder `minutes` before `talk` (RFC 5545 §3.6.6),
+    built with icalendar: the reference that with_alarm() writes faster."""
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", formatting.talk_title(talk))
+    alarm.add("trigger", datetime.timedelta(minutes=-minutes))
+    return alarm
+
+
+def duration_value(minutes: int) -> bytes:
+    """Return a positive number of minutes as RFC 5545 writes the time of a duration."""
+    hours, minutes = divmod(minutes, 60)
+    return ((f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")).encode()
+
+
+def with_alarm(event: bytes, talk: EventData, minutes: int) -> bytes:
+    """Return the serialised VEVENT `event` of `talk` with a reminder `minutes` before it."""
+    lines = [
+        b"BEGIN:VALARM",
+        b"ACTION:DISPLAY",
+        b"DESCRIPTION:" + text_value(formatting.talk_title(talk)),
+        b"TRIGGER:-PT" + duration_value(minutes),
+        b"END:VALARM",
+        b"",
+    ]
+    return event.removesuffix(EVENT_END) + b"\r\n".join(map(fold, lines)) + EVENT_END
 
 
 FOLD_OCTETS = 74  # a line's octets before its fold (75 with a continuation's space)

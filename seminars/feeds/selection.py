@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.site import absolute_url
-from seminars.feeds.ical import EventData
+from seminars.feeds.ical import ALARM_MINUTES, EventData
 from seminars.models import (
     EventType,
     Series,
@@ -48,6 +48,22 @@ class UnknownFeedError(Exception):
 def normalise(values: Sequence[str]) -> tuple[str, ...]:
     """Return the non-empty values, stripped, sorted, without duplicates, at most MAX_VALUES."""
     return tuple(sorted({value.strip() for value in values if value.strip()})[:MAX_VALUES])
+
+
+class BadAlarmError(ValueError):
+    """?alarm= names another number of minutes than those offered."""
+
+
+def parse_alarm(query: QueryDict) -> int | None:
+    """Return the reminder minutes `?alarm=` asks for (None: no reminder); raise
+    BadAlarmError for anything but one of ical.ALARM_MINUTES."""
+    values = query.getlist("alarm")
+    if not values:
+        return None
+    allowed = ", ".join(map(str, ALARM_MINUTES))
+    if len(values) > 1 or values[0] not in {str(minutes) for minutes in ALARM_MINUTES}:
+        raise BadAlarmError(f"alarm must be one of {allowed} (minutes before the start).")
+    return int(values[0])
 
 
 @dataclass(frozen=True)

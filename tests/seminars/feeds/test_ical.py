@@ -551,3 +551,15 @@ def test_every_built_event_is_the_one_icalendar_builds_and_three_parsers_read(tr
     assert [event.uid.value for event in calendars["vobject"].vevent_list] == [
         e.uid for e in events
     ]
+
+
+@pytest.mark.parametrize("minutes", ical.ALARM_MINUTES)
+@pytest.mark.parametrize("title", ["A Year in LLM Serving", HOSTILE_TEXTS[-1]])
+def test_event_with_alarm_is_the_bytes_icalendar_makes(talk, minutes, title):
+    event = replace(fetch(talk), title=title)
+    reference = ical.talk_event(event)
+    reference.add_component(ical.talk_alarm(event, minutes))
+
+    assert ical.with_alarm(ical.event_bytes(event), event, minutes) == reference.to_ical(
+        sorted=False
+    )
