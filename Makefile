@@ -20,7 +20,7 @@ help:
 	@echo "make test     ruff, the migrations check and every test but the slow ones, on every core"
 	@echo "make test-slow the slow tests: a fresh clone set up with 'make setup', 20,000 mails through SMTP"
 	@echo "make e2e      browser tests in headless Chromium (installs Chromium and Java when missing)"
-	@echo "make bench    load-test 5,000 generated talks served as in production (installs wrk when missing)"
+	@echo "make bench    load-test 5,000 and 50,000 generated talks on both setups, beside the peers (installs wrk when missing)"
 	@echo "make format   reformat the code with ruff"
 	@echo "make coverage the suite with a branch-coverage report"
 
@@ -113,10 +113,15 @@ e2e: $(VENV)/.installed-e2e browser
 	@echo "Running the browser tests in headless Chromium; screenshots go to artifacts/"
 	RUN_E2E=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
-# Generates 5,000 talks into a database of its own (PostgreSQL `seminars_bench` when
-# PostgreSQL answers on 127.0.0.1:5432, else bench/bench.sqlite3), serves them with gunicorn
-# (DEBUG off) on 127.0.0.1:8765 and measures with wrk; writes bench/results.md.
-bench: $(VENV)/.installed
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	@touch $@
+
+# On the default setup (SQLite, local memory) and on PostgreSQL + Redis when they answer on
+# 127.0.0.1, at 5,000 and 50,000 talks (each in a database of its own), serves the site with
+# gunicorn (DEBUG off) on 127.0.0.1:8765 and measures with wrk, and times cold feed builds
+# beside django-ical and icalendar alone; writes bench/results.md.
+bench: $(VENV)/.installed-bench
 	@if ! command -v wrk >/dev/null; then \
 		echo "Installing wrk with apt-get (the load generator)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; \

@@ -144,6 +144,13 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
         "socket_timeout": 1,
         **CACHES["default"].get("OPTIONS", {}),
     }
+# Django's local-memory cache keeps 300 entries by default, and a calendar keeps one per event:
+# a 5,000-talk archive's events would be evicted on every rebuild. Sized here unless the URL
+# says (?max_entries=...); about 2 KB an event, so 100,000 entries are some 200 MB at most.
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault(
+        "MAX_ENTRIES", env.int("CACHE_MAX_ENTRIES", default=100_000)
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

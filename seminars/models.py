@@ -9,12 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import ExpressionWrapper, F, Prefetch, ProtectedError, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
 from seminars.formatting import day_label
 from speakers.fields import HttpsURLField, OneLineCharField
+from speakers.markdown import markdown_to_text
 from speakers.models import Affiliation, Speaker, SpeakerQuerySet
 from speakers.slugs import SluggedModel
 
@@ -134,6 +135,9 @@ class Series(SluggedModel):
         default=datetime.time(9, 0),
         help_text="The time of day it goes out, in the series' timezone.",
     )
+    # When the row last changed: calendar events that show it take it as their LAST-MODIFIED
+    # when it is later than the talk's own (a rename changes their bytes).
+    updated = models.DateTimeField(auto_now=True)
 
     objects = SeriesQuerySet.as_manager()
 
@@ -204,6 +208,9 @@ class EventType(SluggedModel):
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour such as #1f6feb.")],
         help_text="Optional badge colour, e.g. #1f6feb.",
     )
+    # When the row last changed: calendar events that show it take it as their LAST-MODIFIED
+    # when it is later than the talk's own (a rename changes their bytes).
+    updated = models.DateTimeField(auto_now=True)
 
     objects = EventTypeQuerySet.as_manager()
 
@@ -306,24 +313,49 @@ class TalkQuerySet(models.QuerySet):
         """Return the earliest scheduled talk that has not ended."""
         return self.scheduled().upcoming(now).first()
 
+    def with_timed_links(self) -> "TalkQuerySet":
+        """Return the talks whose online link the public sees from shortly before the start."""
+        return self.filter(online_link_visibility=OnlineLinkVisibility.BEFORE_START).exclude(
+            online_url=""
+        )
+
     def moments_around(
-        self, now: datetime.datetime, fields: Sequence[str] = ("start", "end")
+        self,
+        now: datetime.datetime,
+        fields: Sequence[str] = ("start", "end"),
+        *,
+        links: bool = False,
     ) -> tuple[datetime.datetime | None, datetime.datetime | None]:
         """Return the last start or end at or before `now` and the first one after it: what
         is upcoming, past or happening stays the same between the two. With fields=("end",),
-        only ends count: which talks are upcoming and which past stays the same."""
+        only ends count: which talks are upcoming and which past stays the same. With
+        `links`, the moments at which an online link becomes public count too.
 
-        def first(field: str, **lookup: datetime.datetime) -> Subquery:
+        One query of one-row index scans, whatever the archive holds.
+        """
+
+        def first(talks: "TalkQuerySet", field: str, **lookup: datetime.datetime) -> Subquery:
             # One row found through the index on the field, not an aggregate over every talk.
-            return Subquery(self.filter(**lookup).order_by(field).values(field.lstrip("-"))[:1])
+            return Subquery(talks.filter(**lookup).order_by(field).values(field.lstrip("-"))[:1])
 
         moments = {}
         for field in fields:
-            moments[f"last_{field}"] = first(f"-{field}", **{f"{field}__lte": now})
-            moments[f"next_{field}"] = first(field, **{f"{field}__gt": now})
+            moments[f"last_{field}"] = first(self, f"-{field}", **{f"{field}__lte": now})
+            moments[f"next_{field}"] = first(self, field, **{f"{field}__gt": now})
+        lead = datetime.timedelta(minutes=settings.ONLINE_LINK_MINUTES_BEFORE)
+        if links:
+            # A link shows from `lead` before the start: its talks' starts, shifted.
+            timed = self.with_timed_links()
+            moments["last_link"] = first(timed, "-start", start__lte=now + lead)
+            moments["next_link"] = first(timed, "start", start__gt=now + lead)
         row = self.order_by().annotate(**moments).values(*moments).first() or {}
-        lasts = [row[f"last_{field}"] for field in fields if row.get(f"last_{field}")]
-        nexts = [row[f"next_{field}"] for field in fields if row.get(f"next_{field}")]
+        if row.get("last_link"):
+            row["last_link"] -= lead
+        if row.get("next_link"):
+            row["next_link"] -= lead
+        names = [*fields, "link"] if links else fields
+        lasts = [row[f"last_{name}"] for name in names if row.get(f"last_{name}")]
+        nexts = [row[f"next_{name}"] for name in names if row.get(f"next_{name}")]
         return max(lasts, default=None), min(nexts, default=None)
 
     def since(self, moment: datetime.datetime) -> "TalkQuerySet":
@@ -447,6 +479,9 @@ class Talk(SluggedModel):
         "out of the meeting; feeds and announcements follow the same rule.",
     )
     abstract = models.TextField(blank=True, help_text="Markdown.")
+    # The abstract as plain text, made on save: calendars show it for thousands of talks at
+    # once, and rendering Markdown was most of the cost of building them.
+    abstract_text = models.TextField(blank=True, editable=False)
     host = OneLineCharField(max_length=200, blank=True)
     slides_url = HttpsURLField("slides link", blank=True)
     recording_url = HttpsURLField("recording link", blank=True)
@@ -487,6 +522,16 @@ class Talk(SluggedModel):
             # Newest first (archive, admin) without sorting every talk; what is upcoming.
             models.Index(fields=["start", "id"], name="talk_start"),
             models.Index(fields=["end"], name="talk_end"),
+            # When the next online link becomes public: the talks with such links, by start.
+            models.Index(
+                fields=["start"],
+                condition=Q(
+                    status__in=("published", "cancelled"),
+                    online_link_visibility="before_start",
+                )
+                & ~Q(online_url=""),
+                name="talk_timed_link_start",
+            ),
         ]
 
     def __str__(self):
@@ -494,8 +539,11 @@ class Talk(SluggedModel):
 
     def save(self, *args, **kwargs):
         self.apply_series_defaults()
-        changed_fields = {"edit_version", "updated"}
+        self.abstract_text = markdown_to_text(self.abstract)
+        changed_fields = {"edit_version", "updated", "abstract_text"}
         stored = self._stored_values()
+        # Whether the public saw the talk before this save (seminars/signals.py reads it).
+        self._public_before = stored is not None and stored["status"] in self.PUBLIC_STATUSES
         if stored is not None:
             changed_fields |= self.record_edit(stored)
         if kwargs.get("update_fields") is not None:
@@ -627,39 +675,18 @@ CONTENT_VERSION_PK = 1
 
 class ContentVersionQuerySet(models.QuerySet):
     def current(self) -> "ContentVersion":
-        """Return the site's content version (the row is made if it is missing), with
-        `links_shown`: how many online links have become public by now, in the same query.
+        """Return the site's content version (the row is made if it is missing): one row
+        read by its primary key, whatever the archive holds.
 
-        An online link that becomes public at its time changes what feeds and pages show
-        without any write, so responses key on that count as well as on the counter.
+        What changes by itself with the clock (an online link becoming public, a talk
+        starting or ending) is not in the version: responses name the stretch of time in
+        which they hold (Talk.objects.moments_around(), seminars/http/conditional.py).
         """
-        now = timezone.now()
-        shown = (
-            Talk.objects.public()
-            .filter(online_link_visibility=OnlineLinkVisibility.BEFORE_START)
-            .exclude(online_url="")
-            .filter(
-                start__lte=now + datetime.timedelta(minutes=settings.ONLINE_LINK_MINUTES_BEFORE)
-            )
-            .order_by()
-            .values("online_link_visibility")
-        )
-        version = (
-            self.annotate(
-                links_shown=Coalesce(
-                    Subquery(shown.annotate(count=models.Count("pk")).values("count")), 0
-                ),
-                last_link_start=Subquery(
-                    shown.annotate(latest=models.Max("start")).values("latest")
-                ),
-            )
-            .filter(pk=CONTENT_VERSION_PK)
-            .first()
-        )
+        version = self.filter(pk=CONTENT_VERSION_PK).first()
         if version is None:
             self.get_or_create(
                 pk=CONTENT_VERSION_PK,
-                defaults={"changed_at": now.replace(microsecond=0)},
+                defaults={"changed_at": timezone.now().replace(microsecond=0)},
             )
             return self.current()
         return version
@@ -718,20 +745,10 @@ class ContentVersion(models.Model):
         return f"Content version {self.counter} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
 
     @property
-    def modified_at(self) -> datetime.datetime:
-        """Return when the public content last changed: the last write, or the moment the
-        latest online link became public, whichever is later (for Last-Modified)."""
-        last_link_start = getattr(self, "last_link_start", None)
-        if last_link_start is None:
-            return self.changed_at
-        shown_at = last_link_start - datetime.timedelta(minutes=settings.ONLINE_LINK_MINUTES_BEFORE)
-        return max(self.changed_at, shown_at.replace(microsecond=0))
-
-    @property
     def key(self) -> str:
-        """Return what identifies the public content now: the counter, and how many online
-        links have become public (see ContentVersionQuerySet.current())."""
-        return f"{self.counter}.{getattr(self, 'links_shown', 0)}"
+        """Return what identifies the public content now (with changed_at, see
+        seminars/http/conditional.version_digest())."""
+        return str(self.counter)
 
 
 class AnnouncementQuerySet(models.QuerySet):

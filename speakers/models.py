@@ -50,6 +50,9 @@ class Affiliation(SluggedModel):
         max_length=50, blank=True, help_text='Optional abbreviation, e.g. "MIT".'
     )
     url = HttpsURLField("website", blank=True)
+    # When the row last changed: calendar events that show it take it as their LAST-MODIFIED
+    # when it is later than the talk's own (a rename changes their bytes).
+    updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -98,6 +101,9 @@ class Speaker(SluggedModel):
     email = models.EmailField(
         blank=True, help_text="Private: for organisers only, never shown on the site."
     )
+    # When the row last changed: calendar events that show it take it as their LAST-MODIFIED
+    # when it is later than the talk's own (a rename changes their bytes).
+    updated = models.DateTimeField(auto_now=True)
 
     objects = SpeakerQuerySet.as_manager()
 

@@ -152,6 +152,7 @@ def make_talks(
             end=start + datetime.timedelta(hours=1),
             location="Room 101",
             abstract="An abstract.",
+            abstract_text="An abstract.",  # what save() makes of it
             status=Talk.Status.PUBLISHED,
         )
         for n, title, slug in zip(numbers, titles, unique_slugs(Talk, titles), strict=True)

@@ -9,6 +9,11 @@ commit.
 from seminars.models import EventType, Series
 from speakers.models import Affiliation, Speaker
 
+# The first calendar or API response of a worker after the content changes, or after an
+# online link became public, also asks when the next link becomes public (one query of
+# one-row index scans, seminars/http/conditional.link_window); later ones reuse the answer.
+LINK_WINDOW = 1
+
 QUERIES = {
     # The page cache: a hit (200 or 304) reads only the content version; a miss adds the
     # content version and the page's time window to what the view costs (PAGES).
@@ -17,11 +22,12 @@ QUERIES = {
     # The 404 of an unknown talk, never cached: version, window, talk, renamed-slug lookup.
     "unknown talk page": 4,
     # A 304 to a calendar feed whose body is cached, and one whose body is not: the version,
-    # then the series (a 404 must stay a 404); no talks.
+    # then the series (a 404 must stay a 404); no talks. Without the body, the worker also
+    # starts afresh (LINK_WINDOW).
     "calendar 304": 1,
-    "calendar 304 without cached body": 2,
+    "calendar 304 without cached body": 2 + LINK_WINDOW,
     # One talk's .ics download: version, the talk, then its values, speakers and tags.
-    "talk calendar": 5,
+    "talk calendar": 5 + LINK_WINDOW,
     # Talk.objects.with_speakers(): the talk, its speaker links with speakers, affiliations.
     "talk with speakers": 3,
     "content version read": 1,
@@ -49,12 +55,12 @@ PAGES = {
     "/sitemap.xml": 10,
 }
 
-# Calendar feeds, built afresh: version, talks, their speakers, their tags, and one more
-# query per filter.
+# Calendar feeds, built afresh after a change: version, talks, their speakers, their tags,
+# one more query per filter, and LINK_WINDOW.
 CALENDARS = {
-    "/calendar.ics": 4,
-    "/calendar.ics?series=test-seminar&tag=seminar&speaker=shared-speaker": 7,
-    "/speakers/shared-speaker/calendar.ics": 5,
+    "/calendar.ics": 4 + LINK_WINDOW,
+    "/calendar.ics?series=test-seminar&tag=seminar&speaker=shared-speaker": 7 + LINK_WINDOW,
+    "/speakers/shared-speaker/calendar.ics": 5 + LINK_WINDOW,
 }
 
 EMBEDS = {
@@ -66,14 +72,15 @@ EMBEDS = {
     "/embed/?series=test-seminar": 2,
 }
 
+# API responses built after a change (each with LINK_WINDOW).
 API = {
-    "/api/talks/": 6,
-    "/api/talks/?when=past&limit=5": 6,
+    "/api/talks/": 6 + LINK_WINDOW,
+    "/api/talks/?when=past&limit=5": 6 + LINK_WINDOW,
     "/api/talks/?when=all&series=test-seminar&tag=seminar&tag=tech-week&speaker=shared-speaker"
-    "&from=2020-01-01&to=2030-12-31&page=2&limit=3": 8,
-    "/api/talks/talk-1/": 4,
-    "/api/series/": 3,
-    "/api/speakers/shared-speaker/": 2,
+    "&from=2020-01-01&to=2030-12-31&page=2&limit=3": 8 + LINK_WINDOW,
+    "/api/talks/talk-1/": 4 + LINK_WINDOW,
+    "/api/series/": 3 + LINK_WINDOW,
+    "/api/speakers/shared-speaker/": 2 + LINK_WINDOW,
 }
 
 # A repeated API request answered 304 (on the demo): the content version, and for lists of
