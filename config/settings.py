@@ -46,7 +46,8 @@ EMAIL_CONFIGURED = "EMAIL_URL" in env.ENVIRON
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "seminars.organisers.apps.SeminarAdminConfig",  # Django's admin, our site
+    "simple_history",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,5 +1,6 @@
 import datetime
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
@@ -27,6 +28,30 @@ from speakers.admin import SluggedAdmin
 from speakers.models import Speaker
 
 AGENDA_WEEKS = 16
+
+
+class SuperusersOnlyAdminMixin:
+    """Show the models to superusers only (django-axes' login logs name people's addresses)."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request) and super().has_delete_permission(request, obj)
+
+
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    _registered = type(admin.site.get_model_admin(_model))
+    admin.site.unregister(_model)
+    admin.site.register(
+        _model, type(_registered.__name__, (SuperusersOnlyAdminMixin, _registered), {})
+    )
 
 
 def _talk_nameable_by(user):

@@ -28,6 +28,9 @@ QUERIES = {
     "content version bump": 1,
     # The admin's talk list once the session is warm.
     "admin talk changelist": 11,
+    # The admin's dashboard: session, user, series, next talks and their speakers, open slots,
+    # drafts, talks to announce, weeks announced, failed announcements, recent actions.
+    "admin dashboard": 11,
 }
 
 # Public pages and what their views cost on a page-cache miss ("page cache miss" more).

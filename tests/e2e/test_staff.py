@@ -23,7 +23,7 @@ def staff_page(site, page, settings, tmp_path):
     page.get_by_label("Username").fill("organiser")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="What needs doing")).to_be_visible()
     return page
 
 
