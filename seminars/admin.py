@@ -21,6 +21,7 @@ from seminars.organisers.admin_mixins import (
     TalkToolsAdminMixin,
 )
 from seminars.organisers.forms import AgendaForm, PlanTermForm
+from seminars.organisers.ordering import MOVE_FIELD, OrderedTabularInline
 from seminars.organisers.planning import create_placeholders, plan_term
 from seminars.services import cancel_talk, duplicate_talk, publish_talk, touch_talk
 from speakers import admin as speakers_admin
@@ -221,11 +222,12 @@ TALK_READONLY_FIELDS = ("uid", "sequence", "previous_start", "created", "updated
 # The talk form as the admin shows it, and the one list of its fields: the form's Meta.fields
 # are the editable ones.
 TALK_FIELDSETS = (
+    # The speakers come right after the title (templates/admin/seminars/talk/change_form.html).
+    (None, {"fields": ("title",)}),
     (
         None,
         {
             "fields": (
-                "title",
                 "slug",
                 "series",
                 "status",
@@ -237,11 +239,18 @@ TALK_FIELDSETS = (
     ),
     (
         "When and where",
-        {"fields": ("start", "end", "location", "online_url", "online_link_visibility")},
+        {
+            "fields": ("start", "end", "location", "online_url", "online_link_visibility"),
+            "description": "Dates are year-month-day (2026-12-08), times 24-hour (14:30), "
+            "in the series' timezone.",
+        },
     ),
     ("Content", {"fields": ("abstract", "host", "slides_url", "recording_url")}),
     ("Calendar bookkeeping", {"classes": ("collapse",), "fields": TALK_READONLY_FIELDS}),
 )
+
+
+TIME_PLACEHOLDERS = ("YYYY-MM-DD", "HH:MM")
 
 
 class TalkAdminForm(forms.ModelForm):
@@ -259,6 +268,12 @@ class TalkAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_edit_version"].initial = self.instance.edit_version
+        # The fieldset says once which timezone the times are in.
+        for name, placeholders in (("start", TIME_PLACEHOLDERS), ("end", TIME_PLACEHOLDERS)):
+            field = self.fields[name]
+            field.help_text = ""
+            for widget, placeholder in zip(field.widget.widgets, placeholders, strict=True):
+                widget.attrs["placeholder"] = placeholder
         if self.instance.pk is not None:
             zone = self.instance.series.zoneinfo
             for name in ("start", "end"):
@@ -316,11 +331,11 @@ class TalkAdminForm(forms.ModelForm):
         )
 
 
-class TalkSpeakerInline(admin.TabularInline):
+class TalkSpeakerInline(OrderedTabularInline):
     model = TalkSpeaker
     verbose_name = "speaker"
-    verbose_name_plural = "speakers, in order"
-    fields = ("order", "speaker", "affiliation")
+    verbose_name_plural = "speakers, in order (drag a row, or press its arrows, to move it)"
+    fields = ("speaker", "affiliation", "order")
     autocomplete_fields = ("speaker", "affiliation")
     extra = 1
 
@@ -353,6 +368,42 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
     readonly_fields = TALK_READONLY_FIELDS
     actions = ("publish_selected", "cancel_selected", "duplicate_selected", "export_csv")
     fieldsets = TALK_FIELDSETS
+
+    class Media:
+        js = ("js/admin-series-time.js",)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        zone = f"in the series' timezone ({obj.series.timezone})."
+        return tuple(
+            (
+                name,
+                {
+                    **options,
+                    "description": options["description"].replace("in the series' timezone.", zone),
+                },
+            )
+            if "description" in options
+            else (name, options)
+            for name, options in self.fieldsets
+        )
+
+    @staticmethod
+    def _stay_after_a_move(request):
+        if MOVE_FIELD in request.POST:
+            # A Move button pressed without JavaScript: the talk is saved with the row
+            # moved; the organiser stays on the form, as with "Save and continue editing".
+            request.POST = request.POST.copy()
+            request.POST["_continue"] = "1"
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._stay_after_a_move(request)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._stay_after_a_move(request)
+        return super().response_change(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_speakers()
