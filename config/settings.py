@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Histories (django-simple-history) name the user whose request saved a change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that a cached page still gets every header the middleware above adds.
     "seminars.http.pagecache.PublicPageCacheMiddleware",
 ]

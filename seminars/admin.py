@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.contenttypes.models import ContentType
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -368,6 +368,7 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
     readonly_fields = TALK_READONLY_FIELDS
     actions = ("publish_selected", "cancel_selected", "duplicate_selected", "export_csv")
     fieldsets = TALK_FIELDSETS
+    refuses_stale_edits = False  # TalkAdminForm checks the talk's edit_version
 
     class Media:
         js = ("js/admin-series-time.js",)
@@ -388,6 +389,50 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
             else (name, options)
             for name, options in self.fieldsets
         )
+
+    def describe_moment(self, record, value):
+        return series_time(value.astimezone(record.series.zoneinfo))
+
+    def revert_related_data(self, request, obj, record):
+        """Return the speaker rows of version `record`: the talk's current rows kept (with
+        that version's affiliation and place) or deleted, and the rows it lacks added."""
+        wanted = {row.speaker_id: row for row in record.speakers.order_by("order", "pk")}
+        places = {speaker: place for place, speaker in enumerate(wanted)}
+        prefix = "talk_speakers"
+        data = QueryDict(mutable=True)
+        current = list(obj.talk_speakers.order_by("order", "pk"))
+        for index, link in enumerate(current):
+            row = wanted.get(link.speaker_id)
+            data.update(
+                {
+                    f"{prefix}-{index}-id": str(link.pk),
+                    f"{prefix}-{index}-talk": str(obj.pk),
+                    f"{prefix}-{index}-speaker": str(link.speaker_id),
+                    f"{prefix}-{index}-affiliation": str((row or link).affiliation_id or ""),
+                    f"{prefix}-{index}-order": str(places.get(link.speaker_id, index)),
+                }
+            )
+            if row is None:
+                data[f"{prefix}-{index}-DELETE"] = "on"
+        kept = {link.speaker_id for link in current}
+        added = [row for row in wanted.values() if row.speaker_id not in kept]
+        for index, row in enumerate(added, start=len(current)):
+            data.update(
+                {
+                    f"{prefix}-{index}-speaker": str(row.speaker_id),
+                    f"{prefix}-{index}-affiliation": str(row.affiliation_id or ""),
+                    f"{prefix}-{index}-order": str(places[row.speaker_id]),
+                }
+            )
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(current) + len(added)),
+                f"{prefix}-INITIAL_FORMS": str(len(current)),
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+        return data
 
     @staticmethod
     def _stay_after_a_move(request):

@@ -3,6 +3,7 @@ import uuid
 import zoneinfo
 from collections.abc import Collection, Sequence
 
+import simple_history
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from seminars.formatting import day_label
 from speakers.fields import HttpsURLField
+from speakers.history import TrackedHistory
 from speakers.models import Affiliation, Speaker, SpeakerQuerySet
 from speakers.slugs import SluggedModel
 
@@ -103,6 +105,7 @@ class Series(SluggedModel):
     )
 
     objects = SeriesQuerySet.as_manager()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -173,6 +176,7 @@ class EventType(SluggedModel):
     )
 
     objects = EventTypeQuerySet.as_manager()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -386,7 +390,7 @@ class Talk(SluggedModel):
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="talks")
     event_types = models.ManyToManyField(EventType, blank=True, related_name="talks")
     speakers = models.ManyToManyField(
-        "speakers.Speaker", through="TalkSpeaker", related_name="talks", blank=True
+        "speakers.Speaker", through="seminars.TalkSpeaker", related_name="talks", blank=True
     )
     start = models.DateTimeField(help_text="In the series' timezone.")
     end = models.DateTimeField(
@@ -427,6 +431,7 @@ class Talk(SluggedModel):
     updated = models.DateTimeField(auto_now=True)
 
     objects = TalkQuerySet.as_manager()
+    # Talk.history (its versions) is attached below TalkSpeaker, which each version copies.
 
     slug_source = "title"
 
@@ -569,6 +574,10 @@ class TalkSpeaker(models.Model):
         if self.pk is None and self.affiliation_id is None:
             self.affiliation_id = self.speaker.affiliation_id
         super().save(*args, **kwargs)
+
+
+# Each version of a talk keeps its tags and its speakers (in order, with their affiliation then).
+simple_history.register(Talk, records_class=TrackedHistory, m2m_fields=("event_types", "speakers"))
 
 
 CONTENT_VERSION_PK = 1

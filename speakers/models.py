@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from speakers import photos
 from speakers.fields import HttpsURLField, PhotoField
+from speakers.history import TrackedHistory
 from speakers.slugs import SluggedModel
 
 # Migration 0001 names this validator; the photo field now checks uploads in full (PhotoFormField).
@@ -50,6 +51,8 @@ class Affiliation(SluggedModel):
         max_length=50, blank=True, help_text='Optional abbreviation, e.g. "MIT".'
     )
     url = HttpsURLField("website", blank=True)
+
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -100,6 +103,7 @@ class Speaker(SluggedModel):
     )
 
     objects = SpeakerQuerySet.as_manager()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]

@@ -6,7 +6,10 @@ fails. A change in one of these numbers is a change in what the site costs: say 
 commit.
 """
 
-from seminars.models import EventType, Series
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group, User
+
+from seminars.models import Announcement, EventType, Series
 from speakers.models import Affiliation, Speaker
 
 QUERIES = {
@@ -91,4 +94,17 @@ API_304 = {
 
 # Other admin lists once the session is warm: session, user, the list's count queries, the
 # rows (with their related columns) and the filters' choices.
-ADMIN_CHANGELISTS = {Series: 5, EventType: 5, Speaker: 6, Affiliation: 5}
+ADMIN_CHANGELISTS = {
+    Series: 5,
+    EventType: 5,
+    Speaker: 6,
+    Affiliation: 5,
+    # Its date hierarchy adds the date range and the years; filters add their choices.
+    Announcement: 8,
+    User: 6,
+    Group: 5,
+    # django-axes' login logs (superusers only), each with a date hierarchy.
+    AccessAttempt: 8,
+    AccessLog: 8,
+    AccessFailureLog: 8,
+}
