@@ -27,6 +27,7 @@ from seminars.services import cancel_talk, duplicate_talk, publish_talk, touch_t
 from speakers import admin as speakers_admin
 from speakers.admin import SluggedAdmin
 from speakers.models import Speaker
+from speakers.slugs import unique_slug
 
 AGENDA_WEEKS = 16
 
@@ -293,7 +294,22 @@ class TalkAdminForm(forms.ModelForm):
                     cleaned_data[name] = timezone.make_aware(wall_clock, series.zoneinfo)
         if self.instance.pk is not None:
             self.refuse_stale_edit(cleaned_data.get("loaded_edit_version"))
+            self.name_a_filled_placeholder(cleaned_data)
         return cleaned_data
+
+    def name_a_filled_placeholder(self, cleaned_data) -> None:
+        """Give a placeholder filled with a new title a slug made from that title (unless
+        the organiser typed a slug): its old address, "speaker-to-be-announced-3",
+        redirects to the new one (SluggedAdmin retires it)."""
+        filled = self.initial.get("is_placeholder") and not cleaned_data.get("is_placeholder")
+        title = cleaned_data.get("title")
+        if (
+            filled
+            and title
+            and "title" in self.changed_data
+            and cleaned_data.get("slug") == self.initial.get("slug")
+        ):
+            cleaned_data["slug"] = unique_slug(self.instance, title)
 
     def refuse_stale_edit(self, loaded_version: int | None) -> None:
         # The admin saves inside a transaction: the row stays locked until this save is done.
