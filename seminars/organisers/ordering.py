@@ -7,6 +7,7 @@ that one row moved (OrderedRowsFormSet.apply_move) and reopens the form.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html, format_html_join
 
@@ -47,8 +48,24 @@ class OrderedRowForm(forms.ModelForm):
         return self.moved or any(name != "order" for name in self.changed_data)
 
 
+class NamedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that says what to choose while empty (its accessible name in a table
+    row, where no label stands beside it)."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-placeholder"] = f"Choose a {self.field.verbose_name}"
+        return attrs
+
+
 class OrderedRowsFormSet(BaseInlineFormSet):
     """Save each row's `order` as its place among the rows kept, 0, 1, 2, …"""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            # The table's "Delete?" heading is not the checkbox's label.
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this row"
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -104,6 +121,14 @@ class OrderedTabularInline(admin.TabularInline):
     class Media:
         js = ("js/admin-row-order.js",)
         css = {"all": ("css/admin.css",)}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                NamedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "order":

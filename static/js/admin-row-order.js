@@ -42,7 +42,12 @@
             other.after(row);
         }
         renumber(tbody);
-        announce(tbody, `Moved to place ${rowsOf(tbody).indexOf(row) + 1} of ${rows.length}.`);
+        // Blank rows are not saved: count the rows with a speaker (or whatever they hold).
+        const filled = rowsOf(tbody).filter((each) => {
+            const choice = each.querySelector("select");
+            return !choice || choice.value;
+        });
+        announce(tbody, `Moved to place ${filled.indexOf(row) + 1} of ${filled.length}.`);
     }
 
     function prepare(tbody) {
@@ -96,6 +101,20 @@
         });
         tbody.closest("form").addEventListener("submit", () => renumber(tbody));
     }
+
+    // select2 names its empty "textbox" by nothing; its title (which select2 sets to the
+    // choice once made) gives it the placeholder, "Choose a speaker", as its name meanwhile.
+    function nameEmptyChoices() {
+        document.querySelectorAll(".select2-selection__rendered[role=textbox]").forEach((box) => {
+            const placeholder = box.querySelector(".select2-selection__placeholder");
+            if (!box.title && placeholder) {
+                box.title = placeholder.textContent;
+            }
+        });
+    }
+
+    window.addEventListener("load", nameEmptyChoices);
+    document.addEventListener("formset:added", () => setTimeout(nameEmptyChoices));
 
     document.addEventListener("DOMContentLoaded", () => {
         document.querySelectorAll("input.row-order").forEach((input) => {

@@ -131,6 +131,7 @@ def test_admin_pages_have_no_csp_violations(site, staff_page, csp_violations):
         "/admin/seminars/talk/",
         "/admin/seminars/talk/?q=LLM",
         f"/admin/seminars/talk/{talk.pk}/change/",
+        f"/admin/seminars/talk/{talk.pk}/history/",
         "/admin/seminars/talk/add/",
         "/admin/seminars/series/",
         f"/admin/seminars/series/{talk.series.pk}/change/",
@@ -168,4 +169,5 @@ def test_organiser_plans_a_term_and_fills_a_slot(site, staff_page, csp_violation
     expect(page.locator(".messagelist")).to_contain_text("Verified Compilers")
     talk = Talk.objects.get(title="Verified Compilers")
     assert (talk.is_placeholder, talk.local_start.strftime("%a %H:%M")) == (False, "Tue 12:00")
+    assert talk.slug == "verified-compilers"
     assert csp_violations == []
