@@ -35,6 +35,7 @@ from seminars.organisers.csv_io import (
     talks_csv,
 )
 from seminars.organisers.forms import validate_plausible_day
+from speakers.history import record_version
 
 
 class OrganiserScopedAdminMixin:
@@ -258,6 +259,9 @@ class TalkToolsAdminMixin:
                         self.log_addition(request, talk, "Imported from CSV.")
                     for talk in result.updated:
                         self.log_change(request, talk, "Updated by a CSV import.")
+                    # Each talk's version with the speakers and tags the import wrote after it.
+                    for talk in [*result.created, *result.updated]:
+                        record_version(talk, request.user, "Imported from CSV")
                     self.message_user(
                         request,
                         f"Imported {len(result.created)} new talk(s), updated "

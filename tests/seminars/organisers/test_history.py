@@ -1,11 +1,14 @@
 """History in the admin: who changed what (old → new), reverting, and stale edits refused."""
 
+import base64
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from seminars.models import ContentVersion, EventType, Series, Talk
+from seminars.organisers.csv_io import talks_csv
 from speakers.admin import posted_form_data
 from speakers.models import Affiliation, Speaker
 from tests.factories import (
@@ -292,3 +295,22 @@ def test_versions_keep_deleted_speakers_readable(staff_client):
     assert [(c.label, c.old, c.new) for c in versions[0].changes] == [
         ("speakers", "—", f"deleted #{guest_id} ({guest.affiliation.name})")
     ]
+
+
+def test_csv_import_records_a_version_with_the_imported_speakers(client, alice):
+    talk = TalkFactory(title="Firefly", speakers=[SpeakerFactory(name="Ada Lovelace")])
+    exported = talks_csv(Talk.objects.with_speakers().filter(pk=talk.pk))
+    client.force_login(alice)
+
+    client.post(
+        reverse("admin:seminars_talk_import"),
+        {
+            "csv": base64.b64encode(exported.replace("Firefly", "Firefly II").encode()).decode(),
+            "confirm": "Import",
+        },
+    )
+
+    latest = client.get(url(talk, "history")).context["versions"][0]
+    assert (latest.who, latest.record.history_change_reason) == ("alice", "Imported from CSV")
+    assert latest.record.title == "Firefly II"
+    assert [row.speaker.name for row in latest.record.speakers.all()] == ["Ada Lovelace"]
