@@ -126,12 +126,24 @@ class HistoryAdmin(admin.ModelAdmin):
                 obj, request.user, getattr(request, "history_reason", None), created=created
             )
 
+    def _note_on_the_version(self, obj, message):
+        """Give the version an action has just recorded ("Cancelled.", "Planned as a
+        placeholder.") the action's words, as the admin's log has them."""
+        if not (self.keeps_history and isinstance(message, str) and message):
+            return
+        latest = obj.history.order_by("-history_date", "-history_id")[:1]
+        obj.history.filter(
+            history_id__in=latest.values("history_id"), history_change_reason__isnull=True
+        ).update(history_change_reason=message[:100])
+
     def log_addition(self, request, obj, message):
         self._record_saved_version(request, obj, created=True)
+        self._note_on_the_version(obj, message)
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
         self._record_saved_version(request, obj, created=False)
+        self._note_on_the_version(obj, message)
         return super().log_change(request, obj, message)
 
     def get_urls(self):

@@ -102,10 +102,11 @@ def _moment(value: datetime.datetime | None) -> str:
 class Describer:
     """Write the values of versions as text, looking related rows up once for all."""
 
-    def __init__(self, model, records, moment=_moment):
+    def __init__(self, model, records, moment=None):
         self.model = model
         self.fields = shown_fields(model)
-        self.moment = moment
+        # How a date and time reads: (version, value) -> text.
+        self.moment = moment or (lambda record, value: _moment(value))
         self.m2m_rows = {
             record.history_id: {
                 field.name: list(getattr(record, field.name).all())
@@ -156,13 +157,15 @@ class Describer:
         return str(value)
 
     def rows_text(self, record, field) -> str:
+        """Return a relation's rows: in their order if they have one ("order"), else A–Z;
+        each with the row's other links in brackets (a speaker's affiliation then)."""
         rows = self.m2m_rows.get(record.history_id, {}).get(field.name)
-        if rows is None:
+        if not rows:
             return EMPTY
-        target = field.m2m_reverse_field_name()
-        source = field.m2m_field_name()
+        target, source = field.m2m_reverse_field_name(), field.m2m_field_name()
+        ordered = hasattr(rows[0], "order")
         texts = []
-        for row in sorted(rows, key=lambda row: (getattr(row, "order", 0), row.pk)):
+        for row in sorted(rows, key=lambda row: (row.order, row.pk)) if ordered else rows:
             text = self.name_of(field.related_model, getattr(row, f"{target}_id"))
             extras = [
                 self.name_of(row_field.related_model, getattr(row, row_field.attname))
@@ -172,7 +175,7 @@ class Describer:
                 and getattr(row, row_field.attname) is not None
             ]
             texts.append(f"{text} ({', '.join(extras)})" if extras else text)
-        if not hasattr(rows[0] if rows else None, "order"):
+        if not ordered:
             texts.sort()
         return ", ".join(texts) or EMPTY
 
@@ -187,7 +190,7 @@ def versions_of(instance: models.Model, moment=None) -> list[Version]:
             : VERSIONS_SHOWN + 1
         ]
     )
-    describer = Describer(type(instance), records, moment or (lambda record, value: _moment(value)))
+    describer = Describer(type(instance), records, moment)
     snapshots = [describer.snapshot(record) for record in records]
     versions = []
     for index, record in enumerate(records[:VERSIONS_SHOWN]):
