@@ -59,7 +59,8 @@ MAIL_SIGNUPS_PER_CLIENT_PER_HOUR = env.int("MAIL_SIGNUPS_PER_CLIENT_PER_HOUR", d
 MAIL_SIGNUPS_PER_ADDRESS_PER_DAY = env.int("MAIL_SIGNUPS_PER_ADDRESS_PER_DAY", default=3)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "seminars.organisers.apps.SeminarAdminConfig",  # Django's admin, our site
+    "simple_history",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Histories (django-simple-history) name the user whose request saved a change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that a cached page still gets every header the middleware above adds.
     "seminars.http.pagecache.PublicPageCacheMiddleware",
 ]
@@ -160,6 +163,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Forms write and read ISO dates and 24-hour times (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True

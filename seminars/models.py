@@ -4,6 +4,7 @@ import uuid
 import zoneinfo
 from collections.abc import Collection, Sequence
 
+import simple_history
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from seminars.formatting import day_label
 from speakers.fields import HttpsURLField, OneLineCharField
+from speakers.history import TrackedHistory
 from speakers.markdown import markdown_to_text
 from speakers.models import Affiliation, Speaker, SpeakerQuerySet
 from speakers.slugs import SluggedModel
@@ -140,6 +142,7 @@ class Series(SluggedModel):
     updated = models.DateTimeField(auto_now=True)
 
     objects = SeriesQuerySet.as_manager()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -213,6 +216,7 @@ class EventType(SluggedModel):
     updated = models.DateTimeField(auto_now=True)
 
     objects = EventTypeQuerySet.as_manager()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -456,7 +460,7 @@ class Talk(SluggedModel):
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="talks")
     event_types = models.ManyToManyField(EventType, blank=True, related_name="talks")
     speakers = models.ManyToManyField(
-        "speakers.Speaker", through="TalkSpeaker", related_name="talks", blank=True
+        "speakers.Speaker", through="seminars.TalkSpeaker", related_name="talks", blank=True
     )
     start = models.DateTimeField(
         help_text="In the series' timezone.", validators=[validate_talk_moment]
@@ -504,6 +508,7 @@ class Talk(SluggedModel):
     updated = models.DateTimeField(auto_now=True)
 
     objects = TalkQuerySet.as_manager()
+    # Talk.history (its versions) is attached below TalkSpeaker, which each version copies.
 
     slug_source = "title"
 
@@ -668,6 +673,10 @@ class TalkSpeaker(models.Model):
         if self.pk is None and self.affiliation_id is None:
             self.affiliation_id = self.speaker.affiliation_id
         super().save(*args, **kwargs)
+
+
+# Each version of a talk keeps its tags and its speakers (in order, with their affiliation then).
+simple_history.register(Talk, records_class=TrackedHistory, m2m_fields=("event_types", "speakers"))
 
 
 CONTENT_VERSION_PK = 1

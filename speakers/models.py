@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from speakers import photos
 from speakers.fields import HttpsURLField, OneLineCharField, PhotoField
+from speakers.history import TrackedHistory
 from speakers.slugs import SluggedModel
 
 # Migration 0001 names this validator; the photo field now checks uploads in full (PhotoFormField).
@@ -53,6 +54,8 @@ class Affiliation(SluggedModel):
     # When the row last changed: calendar events that show it take it as their LAST-MODIFIED
     # when it is later than the talk's own (a rename changes their bytes).
     updated = models.DateTimeField(auto_now=True)
+
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -106,6 +109,7 @@ class Speaker(SluggedModel):
     updated = models.DateTimeField(auto_now=True)
 
     objects = SpeakerQuerySet.as_manager()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]

@@ -6,7 +6,10 @@ fails. A change in one of these numbers is a change in what the site costs: say 
 commit.
 """
 
-from seminars.models import EventType, Series
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group, User
+
+from seminars.models import Announcement, EventType, Series
 from speakers.models import Affiliation, Speaker
 
 # The first calendar or API response of a worker after the content changes, or after an
@@ -35,6 +38,9 @@ QUERIES = {
     # The admin's talk list once the session is warm (one query of it checks that no talk is
     # dated outside TALK_YEARS, which the date hierarchy could not show).
     "admin talk changelist": 12,
+    # The admin's dashboard: session, user, series, next talks and their speakers, open slots,
+    # drafts, talks to announce, weeks announced, failed announcements, recent actions.
+    "admin dashboard": 11,
 }
 
 # Public pages and what their views cost on a page-cache miss ("page cache miss" more).
@@ -96,4 +102,18 @@ API_304 = {
 
 # Other admin lists once the session is warm: session, user, the list's count queries, the
 # rows (with their related columns) and the filters' choices.
-ADMIN_CHANGELISTS = {Series: 5, EventType: 5, Speaker: 6, Affiliation: 5}
+ADMIN_CHANGELISTS = {
+    Series: 5,
+    EventType: 5,
+    Speaker: 6,
+    Affiliation: 5,
+    # Its date hierarchy adds the date range, the years and the check that no row lies outside
+    # the years it can show; filters add their choices.
+    Announcement: 9,
+    User: 6,
+    Group: 5,
+    # django-axes' login logs (superusers only), each with a date hierarchy.
+    AccessAttempt: 8,
+    AccessLog: 8,
+    AccessFailureLog: 8,
+}

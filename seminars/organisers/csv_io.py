@@ -27,6 +27,7 @@ from seminars import formatting
 from seminars.models import EventType, Series, Talk, TalkSpeaker, validate_talk_moment
 from seminars.signals import one_bump
 from speakers.fields import CONTROL_CHARACTERS
+from speakers.history import record_version
 from speakers.models import Affiliation, RetiredSlug, Speaker
 from speakers.services import retire_slug
 from speakers.slugs import RETIRED_SLUG_PROBLEM, SLUG_MAX_LENGTH, assign_unique_slugs
@@ -934,3 +935,8 @@ def log_import(user, created: list[Talk], updated: list[Talk]) -> None:
         LogEntry.objects.log_actions(user.pk, created, ADDITION, "Imported from CSV.")
     if updated:
         LogEntry.objects.log_actions(user.pk, updated, CHANGE, "Updated by a CSV import.")
+    # Each talk's version, with the speakers and tags the import wrote, by the importing user.
+    for talk in created:
+        record_version(talk, user, "Imported from CSV", created=True)
+    for talk in updated:
+        record_version(talk, user, "Imported from CSV")
