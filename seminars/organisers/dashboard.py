@@ -41,16 +41,6 @@ class Dashboard:
     # then fill it here (one query) and the template shows the list it already has a place for.
     unconfirmed_speakers: list | None = None
 
-    @property
-    def needs_attention(self) -> bool:
-        return bool(
-            self.open_slots
-            or self.drafts_soon
-            or self.due_talks
-            or self.due_weeks
-            or self.failed_announcements
-        )
-
 
 def _in_window(talks, now: datetime.datetime, weeks: int):
     return talks.starting_between(now, now + datetime.timedelta(weeks=weeks))
