@@ -7,7 +7,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import ExpressionWrapper, F, Prefetch, ProtectedError, Q, Subquery, Value
+from django.db.models import (
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    ProtectedError,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -267,6 +276,17 @@ class TalkQuerySet(models.QuerySet):
     def next_talk(self, now: datetime.datetime | None = None) -> "Talk | None":
         """Return the earliest scheduled talk that has not ended."""
         return self.scheduled().upcoming(now).first()
+
+    def next_in_each_series(self, now: datetime.datetime | None = None) -> "TalkQuerySet":
+        """Return each series' earliest scheduled talk that has not ended, soonest first."""
+        firsts = (
+            Talk.objects.scheduled()
+            .upcoming(now)
+            .filter(series=OuterRef("pk"), pk__in=self.values("pk"))
+            .values("pk")[:1]
+        )
+        nexts = Series.objects.annotate(next_talk=Subquery(firsts)).values("next_talk")
+        return self.filter(pk__in=nexts).order_by("start", "pk")
 
     def moments_around(
         self, now: datetime.datetime, fields: Sequence[str] = ("start", "end")
