@@ -6,7 +6,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # `make run` is for local development: DEBUG on (a throwaway key) unless the caller says otherwise.
-RUN_ENV := DEBUG=$${DEBUG:-1}
+# Absolute links (canonical, feeds, subscribe buttons, embed snippets, the API) point at the
+# address served unless SITE_URL says otherwise.
+SITE_URL_ENV := SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"
+RUN_ENV := DEBUG=$${DEBUG:-1} $(SITE_URL_ENV)
 
 .PHONY: help run setup serve backup restore test test-slow e2e browser bench lint format coverage clean
 
@@ -44,7 +47,7 @@ run: setup
 # 127.0.0.1, so the https-only settings are turned off here, explicitly; behind TLS, run
 # gunicorn as docs/deploy.md shows and leave them on.
 WEB_CONCURRENCY ?= 2
-SERVE_ENV := DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
+SERVE_ENV := DEBUG=0 $(SITE_URL_ENV) SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
 	SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 
 .secret-key:

@@ -188,6 +188,23 @@ def test_talk_page_google_calendar_link(client, demo):
     assert "ctz=America%2FNew_York" in content
 
 
+def test_cancelled_talk_page_offers_the_updated_ics_but_not_google_calendar(client, demo):
+    talk = Talk.objects.get(title=FIREFLY)
+    talk.status = Talk.Status.CANCELLED
+    talk.save()
+
+    content = client.get(talk.get_absolute_url()).content.decode()
+
+    calendar = content[content.index('<section class="add-to-calendar"') :]
+    calendar = calendar[: calendar.index("</section>")]
+    assert "calendar.google.com" not in content
+    assert re.findall(r'<a class="button" href="([^"]+)" download>([^<]+)</a>', calendar) == [
+        (f"/talks/{talk.slug}/calendar.ics", "Download the updated .ics")
+    ]
+    ics = client.get(f"/talks/{talk.slug}/calendar.ics").content.decode()
+    assert "STATUS:CANCELLED" in ics
+
+
 def test_talk_page_abstract_markdown_is_sanitised(client, db, now):
     talk = TalkFactory(
         abstract=(
