@@ -170,6 +170,12 @@ class EventTypeQuerySet(models.QuerySet):
         """Return the event types of at least one talk the public may see."""
         return self.filter(pk__in=Talk.objects.public().values("event_types"))
 
+    def with_public_talk_counts(self) -> "EventTypeQuerySet":
+        """Return the event types with public talks, each with `public_talk_count`."""
+        return self.with_public_talks().annotate(
+            public_talk_count=models.Count("talks", filter=Q(talks__in=Talk.objects.public()))
+        )
+
 
 class EventType(SluggedModel):
     name = models.CharField(max_length=100, unique=True)
@@ -262,6 +268,24 @@ class TalkQuerySet(models.QuerySet):
         return Affiliation.objects.filter(
             Q(pk__in=self.values("talk_speakers__affiliation")) | Q(speakers__in=self.speakers())
         ).distinct()
+
+    def affiliation_counts(self) -> models.QuerySet[Affiliation]:
+        """Return affiliations() by name, each with `talk_count` (these talks given under it)
+        and `speaker_count` (its current members who speak in one of them)."""
+        return (
+            Affiliation.objects.filter(pk__in=self.affiliations().values("pk"))
+            .annotate(
+                talk_count=models.Count(
+                    "talk_speakers__talk",
+                    filter=Q(talk_speakers__talk__in=self.values("pk")),
+                    distinct=True,
+                ),
+                speaker_count=models.Count(
+                    "speakers", filter=Q(speakers__in=self.speakers()), distinct=True
+                ),
+            )
+            .order_by("name", "pk")
+        )
 
     def with_speakers(self) -> "TalkQuerySet":
         """Fetch series, event types and speakers (in order, with their affiliation then)."""

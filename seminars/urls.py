@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from seminars.api import embeds as embed_views
 from seminars.api import views as api
 from seminars.feeds import views as calendar_views
-from seminars.feeds.rss import UpcomingTalksFeed
+from seminars.feeds.rss import EventTypeTalksFeed, SeriesTalksFeed, UpcomingTalksFeed
 from seminars.http.conditional import cacheable
 from seminars.mail import views as announcement_views
 from seminars.pages import people, views
@@ -24,7 +24,10 @@ urlpatterns = [
     ),
     path("series/", views.SeriesListView.as_view(), name="series-list"),
     path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),
+    path("tags/", views.EventTypeListView.as_view(), name="tag-list"),
     path("tags/<slug:slug>/", views.EventTypeDetailView.as_view(), name="tag-detail"),
+    path("series/<slug:slug>/feed/", SeriesTalksFeed(), name="series-rss"),
+    path("tags/<slug:slug>/feed/", EventTypeTalksFeed(), name="tag-rss"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", UpcomingTalksFeed(), name="rss"),
     path("sitemap.xml", cacheable(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
@@ -78,6 +81,7 @@ people_urlpatterns = (
     [
         path("speakers/", people.SpeakerListView.as_view(), name="speaker-list"),
         path("speakers/<slug:slug>/", people.SpeakerDetailView.as_view(), name="speaker-detail"),
+        path("affiliations/", people.AffiliationListView.as_view(), name="affiliation-list"),
         path(
             "affiliations/<slug:slug>/",
             people.AffiliationDetailView.as_view(),

@@ -47,6 +47,10 @@ PAGES = {
     "/affiliations/shared-university/": 10,
     "/search/?q=talk": 5,
     "/feed/": 3,
+    "/tags/": 1,
+    "/affiliations/": 1,
+    "/series/test-seminar/feed/": 4,
+    "/tags/seminar/feed/": 4,
     "/sitemap.xml": 10,
 }
 

@@ -142,6 +142,14 @@ class EventTypeDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, DetailVi
 
 
 @cacheable
+class EventTypeListView(ListView):
+    template_name = "seminars/eventtype_list.html"
+
+    def get_queryset(self):
+        return EventType.objects.with_public_talk_counts().order_by("name")
+
+
+@cacheable
 class SearchView(PublicTalksMixin, TemplateView):
     template_name = "seminars/search.html"
 
