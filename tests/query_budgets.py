@@ -48,6 +48,9 @@ PAGES = {
     "/search/?q=talk": 5,
     "/feed/": 3,
     "/tags/": 1,
+    # The subscribe page's feeds and the builder's choices; a combination resolves its filters.
+    "/subscribe/": 5,
+    "/subscribe/?series=test-seminar&tag=seminar&speaker=shared-speaker": 11,
     "/affiliations/": 1,
     "/series/test-seminar/feed/": 4,
     "/tags/seminar/feed/": 4,
