@@ -8,6 +8,7 @@ from seminars.feeds.rss import EventTypeTalksFeed, SeriesTalksFeed, UpcomingTalk
 from seminars.http.conditional import cacheable
 from seminars.mail import views as announcement_views
 from seminars.pages import people, views
+from seminars.pages.month import MonthView
 from seminars.pages.sitemaps import SITEMAPS
 
 app_name = "seminars"
@@ -21,6 +22,12 @@ urlpatterns = [
         r"^archive/(?P<year>19[0-9]{2}|20[0-9]{2})/$",
         views.ArchiveYearView.as_view(),
         name="archive-year",
+    ),
+    path("calendar/", MonthView.as_view(), name="month-current"),
+    re_path(
+        r"^calendar/(?P<year>[0-9]{4})/(?P<month>0[1-9]|1[0-2])/$",
+        MonthView.as_view(),
+        name="month",
     ),
     path("series/", views.SeriesListView.as_view(), name="series-list"),
     path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),

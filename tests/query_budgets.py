@@ -48,6 +48,8 @@ PAGES = {
     "/search/?q=talk": 5,
     "/feed/": 3,
     "/tags/": 1,
+    "/calendar/": 4,
+    "/calendar/2026/12/": 4,
     # The subscribe page's feeds and the builder's choices; a combination resolves its filters.
     "/subscribe/": 5,
     "/subscribe/?series=test-seminar&tag=seminar&speaker=shared-speaker": 11,
