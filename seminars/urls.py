@@ -8,6 +8,7 @@ from seminars.feeds.rss import EventTypeTalksFeed, SeriesTalksFeed, UpcomingTalk
 from seminars.http.conditional import cacheable
 from seminars.mail import views as announcement_views
 from seminars.pages import people, views
+from seminars.pages.cards import talk_card
 from seminars.pages.month import MonthView
 from seminars.pages.sitemaps import SITEMAPS
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("next/", views.NextTalkView.as_view(), name="next-talk"),
     path("talks/<slug:slug>/", views.TalkDetailView.as_view(), name="talk-detail"),
+    path("talks/<slug:slug>/card.png", talk_card, name="talk-card"),
     path("archive/", views.ArchiveView.as_view(), name="archive"),
     re_path(
         r"^archive/(?P<year>19[0-9]{2}|20[0-9]{2})/$",
