@@ -3,6 +3,7 @@ from django.urls import path, re_path
 
 from seminars.api import embeds as embed_views
 from seminars.api import views as api
+from seminars.api.openapi import openapi_json
 from seminars.feeds import views as calendar_views
 from seminars.feeds.rss import EventTypeTalksFeed, SeriesTalksFeed, UpcomingTalksFeed
 from seminars.http.conditional import cacheable
@@ -70,6 +71,7 @@ urlpatterns = [
         announcement_views.SeriesAnnouncementView.as_view(),
         name="series-announcement",
     ),
+    path("api/openapi.json", openapi_json, name="api-openapi"),
     path("api/talks/", api.TalkListApiView.as_view(), name="api-talk-list"),
     path("api/talks/<slug:slug>/", api.TalkDetailApiView.as_view(), name="api-talk-detail"),
     path("api/series/", api.SeriesListApiView.as_view(), name="api-series-list"),
