@@ -20,7 +20,7 @@ help:
 	@echo "make backup   write the database (portable JSON) and the photos to backups/<time>/"
 	@echo "make restore BACKUP=backups/<time>   load a backup into an empty database"
 	@echo "make test     ruff, the migrations check and every test but the slow ones, on every core"
-	@echo "make test-slow the slow tests: a fresh clone set up with 'make setup'"
+	@echo "make test-slow the slow tests: a fresh clone set up with 'make setup', Schemathesis against the live API"
 	@echo "make e2e      browser tests in headless Chromium (installs Chromium and Java when missing)"
 	@echo "make bench    load-test 5,000 generated talks served as in production (installs wrk when missing)"
 	@echo "make format   reformat the code with ruff"

@@ -102,10 +102,12 @@ def test_every_public_route_answers_its_valid_form(client, demo, route):
             "affiliations": "keysight",
         },
         "year": "2026",
+        "month": "12",
     }
     segments = route.strip("/").split("/")
     kind = segments[segments.index("{slug}") - 1] if "{slug}" in segments else ""
     url = route.replace("{slug}", valid["slug"].get(kind, "x")).replace("{year}", valid["year"])
+    url = url.replace("{month}", valid["month"])
     if "{path}" in url:
         pytest.skip("media files are tested in tests/config/test_deploy.py")
     response = client.get(url)
