@@ -7,7 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # `make run` is for local development: DEBUG on (a throwaway key) unless the caller says otherwise,
 # and mail is sent at once (to the console unless EMAIL_URL says otherwise), without a worker.
-RUN_ENV := DEBUG=$${DEBUG:-1} TASKS_BACKEND=$${TASKS_BACKEND:-django_tasks.backends.immediate.ImmediateBackend}
+# Absolute links (canonical, feeds, subscribe buttons, embed snippets, the API) point at the
+# address served unless SITE_URL says otherwise.
+SITE_URL_ENV := SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"
+RUN_ENV := DEBUG=$${DEBUG:-1} $(SITE_URL_ENV) TASKS_BACKEND=$${TASKS_BACKEND:-django_tasks.backends.immediate.ImmediateBackend}
 
 .PHONY: help run setup serve backup restore test test-slow e2e browser bench lint format coverage clean
 
@@ -18,7 +21,7 @@ help:
 	@echo "make backup   write the database (portable JSON) and the photos to backups/<time>/"
 	@echo "make restore BACKUP=backups/<time>   load a backup into an empty database"
 	@echo "make test     ruff, the migrations check and every test but the slow ones, on every core"
-	@echo "make test-slow the slow tests: a fresh clone set up with 'make setup', 20,000 mails through SMTP"
+	@echo "make test-slow the slow tests: a fresh clone set up with 'make setup', 20,000 mails through SMTP, Schemathesis against the live API"
 	@echo "make e2e      browser tests in headless Chromium (installs Chromium and Java when missing)"
 	@echo "make bench    load-test 5,000 and 50,000 generated talks on both setups, beside the peers (installs wrk when missing)"
 	@echo "make format   reformat the code with ruff"
@@ -45,7 +48,7 @@ run: setup
 # 127.0.0.1, so the https-only settings are turned off here, explicitly; behind TLS, run
 # gunicorn as docs/deploy.md shows and leave them on.
 WEB_CONCURRENCY ?= 2
-SERVE_ENV := DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
+SERVE_ENV := DEBUG=0 $(SITE_URL_ENV) SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
 	SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 
 .secret-key:

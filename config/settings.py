@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "seminars.context_processors.site",
+                "seminars.context_processors.series_shown",
             ],
         },
     },

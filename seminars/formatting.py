@@ -57,6 +57,11 @@ def short_time(moment: datetime.datetime) -> str:
     return f"{moment:%a} {moment.day} {moment:%b}, {moment:%H:%M}"
 
 
+def clock_time(moment: datetime.datetime) -> str:
+    """Return "12:00 EST": the time of day and zone `moment` carries."""
+    return f"{moment:%H:%M %Z}"
+
+
 def month_year(moment: datetime.date) -> str:
     """Return "December 2026", in the timezone `moment` carries."""
     return f"{moment:%B %Y}"

@@ -9,7 +9,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import ExpressionWrapper, F, Prefetch, ProtectedError, Q, Subquery, Value
+from django.db.models import (
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    ProtectedError,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -201,6 +210,12 @@ class EventTypeQuerySet(models.QuerySet):
         """Return the event types of at least one talk the public may see."""
         return self.filter(pk__in=Talk.objects.public().values("event_types"))
 
+    def with_public_talk_counts(self) -> "EventTypeQuerySet":
+        """Return the event types with public talks, each with `public_talk_count`."""
+        return self.with_public_talks().annotate(
+            public_talk_count=models.Count("talks", filter=Q(talks__in=Talk.objects.public()))
+        )
+
 
 class EventType(SluggedModel):
     name = OneLineCharField(max_length=100, unique=True)
@@ -303,6 +318,24 @@ class TalkQuerySet(models.QuerySet):
             Q(pk__in=self.values("talk_speakers__affiliation")) | Q(speakers__in=self.speakers())
         ).distinct()
 
+    def affiliation_counts(self) -> models.QuerySet[Affiliation]:
+        """Return affiliations() by name, each with `talk_count` (these talks given under it)
+        and `speaker_count` (its current members who speak in one of them)."""
+        return (
+            Affiliation.objects.filter(pk__in=self.affiliations().values("pk"))
+            .annotate(
+                talk_count=models.Count(
+                    "talk_speakers__talk",
+                    filter=Q(talk_speakers__talk__in=self.values("pk")),
+                    distinct=True,
+                ),
+                speaker_count=models.Count(
+                    "speakers", filter=Q(speakers__in=self.speakers()), distinct=True
+                ),
+            )
+            .order_by("name", "pk")
+        )
+
     def with_speakers(self) -> "TalkQuerySet":
         """Fetch series, event types and speakers (in order, with their affiliation then)."""
         speakers = TalkSpeaker.objects.select_related(
@@ -322,6 +355,17 @@ class TalkQuerySet(models.QuerySet):
         return self.filter(online_link_visibility=OnlineLinkVisibility.BEFORE_START).exclude(
             online_url=""
         )
+
+    def next_in_each_series(self, now: datetime.datetime | None = None) -> "TalkQuerySet":
+        """Return each series' earliest scheduled talk that has not ended, soonest first."""
+        firsts = (
+            Talk.objects.scheduled()
+            .upcoming(now)
+            .filter(series=OuterRef("pk"), pk__in=self.values("pk"))
+            .values("pk")[:1]
+        )
+        nexts = Series.objects.annotate(next_talk=Subquery(firsts)).values("next_talk")
+        return self.filter(pk__in=nexts).order_by("start", "pk")
 
     def moments_around(
         self,

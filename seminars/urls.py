@@ -3,11 +3,14 @@ from django.urls import path, re_path
 
 from seminars.api import embeds as embed_views
 from seminars.api import views as api
+from seminars.api.openapi import openapi_json
 from seminars.feeds import views as calendar_views
-from seminars.feeds.rss import UpcomingTalksFeed
+from seminars.feeds.rss import EventTypeTalksFeed, SeriesTalksFeed, UpcomingTalksFeed
 from seminars.http.conditional import cacheable
 from seminars.mail import views as announcement_views
 from seminars.pages import people, views
+from seminars.pages.cards import talk_card
+from seminars.pages.month import MonthView
 from seminars.pages.sitemaps import SITEMAPS
 
 app_name = "seminars"
@@ -16,15 +19,25 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("next/", views.NextTalkView.as_view(), name="next-talk"),
     path("talks/<slug:slug>/", views.TalkDetailView.as_view(), name="talk-detail"),
+    path("talks/<slug:slug>/card.png", talk_card, name="talk-card"),
     path("archive/", views.ArchiveView.as_view(), name="archive"),
     re_path(
         r"^archive/(?P<year>[0-9]{4})/$",
         views.ArchiveYearView.as_view(),
         name="archive-year",
     ),
+    path("calendar/", MonthView.as_view(), name="month-current"),
+    re_path(
+        r"^calendar/(?P<year>[0-9]{4})/(?P<month>0[1-9]|1[0-2])/$",
+        MonthView.as_view(),
+        name="month",
+    ),
     path("series/", views.SeriesListView.as_view(), name="series-list"),
     path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),
+    path("tags/", views.EventTypeListView.as_view(), name="tag-list"),
     path("tags/<slug:slug>/", views.EventTypeDetailView.as_view(), name="tag-detail"),
+    path("series/<slug:slug>/feed/", SeriesTalksFeed(), name="series-rss"),
+    path("tags/<slug:slug>/feed/", EventTypeTalksFeed(), name="tag-rss"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", UpcomingTalksFeed(), name="rss"),
     path("sitemap.xml", cacheable(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
@@ -79,6 +92,7 @@ urlpatterns = [
         announcement_views.SeriesAnnouncementView.as_view(),
         name="series-announcement",
     ),
+    path("api/openapi.json", openapi_json, name="api-openapi"),
     path("api/talks/", api.TalkListApiView.as_view(), name="api-talk-list"),
     path("api/talks/<slug:slug>/", api.TalkDetailApiView.as_view(), name="api-talk-detail"),
     path("api/series/", api.SeriesListApiView.as_view(), name="api-series-list"),
@@ -99,6 +113,7 @@ people_urlpatterns = (
     [
         path("speakers/", people.SpeakerListView.as_view(), name="speaker-list"),
         path("speakers/<slug:slug>/", people.SpeakerDetailView.as_view(), name="speaker-detail"),
+        path("affiliations/", people.AffiliationListView.as_view(), name="affiliation-list"),
         path(
             "affiliations/<slug:slug>/",
             people.AffiliationDetailView.as_view(),

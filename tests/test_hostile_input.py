@@ -104,6 +104,7 @@ def test_every_public_route_answers_its_valid_form(client, demo, route):
             "affiliations": "keysight",
         },
         "year": "2026",
+        "month": "12",
     }
     segments = route.strip("/").split("/")
     kind = segments[segments.index("{slug}") - 1] if "{slug}" in segments else ""
@@ -112,6 +113,7 @@ def test_every_public_route_answers_its_valid_form(client, demo, route):
         subscriber = SubscriberFactory()
         make = tokens.confirm_token if "/confirm/" in url else tokens.manage_token
         url = url.replace("{token}", make(subscriber))
+    url = url.replace("{month}", valid["month"])
     if "{path}" in url:
         pytest.skip("media files are tested in tests/config/test_deploy.py")
     response = client.get(url)

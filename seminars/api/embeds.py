@@ -119,5 +119,6 @@ class EmbedHelpView(ParsedQueryMixin, TemplateView):
             api_url=absolute_url(api_path),
             # Unhashed, so that pasted snippets keep working when embed.js changes.
             script_url=absolute_url(settings.STATIC_URL + "embed.js"),
+            frame_script_url=absolute_url(settings.STATIC_URL + "embed-frame.js"),
             **kwargs,
         )

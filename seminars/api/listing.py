@@ -20,8 +20,56 @@ WHEN_CHOICES = ("upcoming", "past", "all")
 DEFAULT_WHEN = "upcoming"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+MAX_PAGE = 10**9 - 1  # nine digits (NUMBER_PATTERN)
 DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 NUMBER_PATTERN = re.compile(r"[0-9]{1,9}")
+
+
+@dataclass(frozen=True)
+class QueryParameter:
+    """A query parameter an API list reads, as /api/openapi.json describes it."""
+
+    name: str
+    description: str
+    schema: dict
+    repeatable: bool = False
+
+
+SLUG_SCHEMA = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "maxLength": 255}
+# A blank value is the same as none (the embed form sends series= for "every series").
+BLANK_OR_SLUG_SCHEMA = {"type": "string", "pattern": "^[-a-zA-Z0-9_]*$", "maxLength": 255}
+BLANK_OR_DATE_SCHEMA = {
+    "type": "string",
+    "anyOf": [{"format": "date"}, {"maxLength": 0}],
+    "pattern": r"^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$",
+    "description": "YYYY-MM-DD; blank is the same as none.",
+}
+FILTER_PARAMETERS = (
+    QueryParameter("series", "Series slugs (any of them).", BLANK_OR_SLUG_SCHEMA, True),
+    QueryParameter("tag", "Event type slugs (any of them).", BLANK_OR_SLUG_SCHEMA, True),
+    QueryParameter("speaker", "Speaker slugs (any of them).", BLANK_OR_SLUG_SCHEMA, True),
+)
+PAGING_PARAMETERS = (
+    QueryParameter("page", "Page number.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+    QueryParameter(
+        "limit",
+        "Items a page.",
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+    ),
+)
+TALK_LIST_PARAMETERS = (
+    *FILTER_PARAMETERS,
+    QueryParameter(
+        "when",
+        "Upcoming (soonest first), past (latest first) or all (by date).",
+        {"type": "string", "enum": ["", *WHEN_CHOICES], "default": DEFAULT_WHEN},
+    ),
+    QueryParameter("from", "First day (site time), YYYY-MM-DD.", BLANK_OR_DATE_SCHEMA),
+    QueryParameter(
+        "to", "Last day (site time), YYYY-MM-DD, not before `from`.", BLANK_OR_DATE_SCHEMA
+    ),
+    *PAGING_PARAMETERS,
+)
 
 
 class BadParameterError(ValueError):
@@ -133,7 +181,7 @@ class Paging:
     def from_query(cls, query: QueryDict) -> "Paging":
         """Return the page that ?page=&limit= ask for; raise BadParameterError."""
         return cls(
-            page=parse_number(query, "page", default=1, maximum=10**9),
+            page=parse_number(query, "page", default=1, maximum=MAX_PAGE),
             limit=parse_number(query, "limit", default=DEFAULT_LIMIT, maximum=MAX_LIMIT),
         )
 

@@ -5,6 +5,7 @@ objects that are missing are null; text that is blank is "". Every link is absol
 settings.SITE_URL. Only public fields appear (never a speaker's email, never a draft).
 """
 
+from typing import Literal, TypedDict
 from urllib.parse import urlencode, urlsplit
 
 from django.db.models.fields.files import FieldFile
@@ -14,6 +15,88 @@ from config.site import absolute_url
 from seminars.models import EventType, Series, Talk, TalkSpeaker
 from speakers.markdown import markdown_to_text, render_markdown
 from speakers.models import Affiliation, Speaker
+
+# The shapes, as types: /api/openapi.json is generated from them (seminars/api/openapi.py),
+# and a test checks that each serialiser gives exactly these keys.
+
+
+class AffiliationData(TypedDict):
+    slug: str
+    name: str
+    short_name: str
+    website: str | None
+    url: str
+
+
+class SpeakerSummary(TypedDict):
+    slug: str
+    name: str
+    affiliation: AffiliationData | None
+    photo: str | None
+    photo_thumbnail: str | None
+    url: str
+    api_url: str
+
+
+class EventTypeData(TypedDict):
+    slug: str
+    name: str
+    url: str
+
+
+class SeriesLink(TypedDict):
+    slug: str
+    name: str
+    url: str
+
+
+class TalkData(TypedDict):
+    uid: str
+    slug: str
+    title: str
+    status: Literal["published", "cancelled"]
+    start: str
+    end: str
+    timezone: str
+    location: str
+    online_url: str | None
+    placeholder: bool
+    host: str
+    series: SeriesLink
+    event_types: list[EventTypeData]
+    speakers: list[SpeakerSummary]
+    abstract_html: str
+    abstract_text: str
+    slides_url: str | None
+    recording_url: str | None
+    url: str
+    ics_url: str
+    api_url: str
+
+
+class SeriesData(TypedDict):
+    slug: str
+    name: str
+    description_html: str
+    description_text: str
+    timezone: str
+    url: str
+    ics_url: str
+    talks_url: str
+
+
+class SpeakerData(SpeakerSummary):
+    position: str
+    bio_html: str
+    bio_text: str
+    homepage: str | None
+    ics_url: str
+    talks_url: str
+
+
+class ErrorData(TypedDict):
+    error: str
+    parameter: str
 
 
 def url_for(name: str, slug: str) -> str:
@@ -40,7 +123,7 @@ def or_none(text: str) -> str | None:
     return text or None
 
 
-def affiliation_data(affiliation: Affiliation | None) -> dict | None:
+def affiliation_data(affiliation: Affiliation | None) -> AffiliationData | None:
     """Return an affiliation: its name, short name, page and own website."""
     if affiliation is None:
         return None
@@ -53,7 +136,7 @@ def affiliation_data(affiliation: Affiliation | None) -> dict | None:
     }
 
 
-def speaker_summary(speaker: Speaker, affiliation: Affiliation | None) -> dict:
+def speaker_summary(speaker: Speaker, affiliation: Affiliation | None) -> SpeakerSummary:
     """Return the fields of a speaker that a talk lists, with `affiliation` (the one they
     had at the time of the talk)."""
     return {
@@ -67,12 +150,12 @@ def speaker_summary(speaker: Speaker, affiliation: Affiliation | None) -> dict:
     }
 
 
-def speaker_link_data(link: TalkSpeaker) -> dict:
+def speaker_link_data(link: TalkSpeaker) -> SpeakerSummary:
     """Return a speaker of a talk, with the affiliation they had at the time."""
     return speaker_summary(link.speaker, link.affiliation)
 
 
-def event_type_data(event_type: EventType) -> dict:
+def event_type_data(event_type: EventType) -> EventTypeData:
     return {
         "slug": event_type.slug,
         "name": event_type.name,
@@ -80,7 +163,7 @@ def event_type_data(event_type: EventType) -> dict:
     }
 
 
-def talk_data(talk: Talk) -> dict:
+def talk_data(talk: Talk) -> TalkData:
     """Return a public talk (fetched with TalkQuerySet.with_speakers())."""
     return {
         "uid": str(talk.uid),
@@ -111,7 +194,7 @@ def talk_data(talk: Talk) -> dict:
     }
 
 
-def series_data(series: Series) -> dict:
+def series_data(series: Series) -> SeriesData:
     """Return a series with its description and where to find its talks."""
     return {
         "slug": series.slug,
@@ -125,7 +208,7 @@ def series_data(series: Series) -> dict:
     }
 
 
-def speaker_data(speaker: Speaker) -> dict:
+def speaker_data(speaker: Speaker) -> SpeakerData:
     """Return a speaker with a public talk, as their page shows them (current affiliation)."""
     return {
         **speaker_summary(speaker, speaker.affiliation),

@@ -10,15 +10,26 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import JsonResponse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 
 from seminars.api.listing import (
+    PAGING_PARAMETERS,
+    TALK_LIST_PARAMETERS,
     BadParameterError,
     Paging,
+    QueryParameter,
     TalkListQuery,
     query_string,
     select_talks,
 )
-from seminars.api.serialisers import series_data, speaker_data, talk_data
+from seminars.api.serialisers import (
+    SeriesData,
+    SpeakerData,
+    TalkData,
+    series_data,
+    speaker_data,
+    talk_data,
+)
 from seminars.feeds.selection import (
     SHOWN_SLUG_LENGTH,
     UnknownFeedError,
@@ -59,6 +70,16 @@ class ApiView(ConditionalView):
     max_age = 5 * 60
     # Whether the data changes when a talk ends (lists of upcoming or past talks).
     changes_with_time = False
+    # What /api/openapi.json says of it (seminars/api/openapi.py): the query parameters it
+    # reads and the type of its data (a list's items, for an ApiListView).
+    query_parameters: tuple[QueryParameter, ...] = ()
+    data_type: type = dict
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # Read-only: no method that changes anything is allowed (405), so there is nothing
+        # for CSRF to protect, and an unknown method must not be answered 403 as if it were.
+        return csrf_exempt(super().as_view(**initkwargs))
 
     def parse(self) -> None:
         """Read the query string (raise BadParameterError); nothing else may be looked up."""
@@ -103,6 +124,8 @@ class ApiView(ConditionalView):
 class ApiListView(ApiView):
     """A paginated list: {"count", "next", "previous", "results"}."""
 
+    query_parameters = PAGING_PARAMETERS
+
     def parse(self) -> None:
         self.paging = Paging.from_query(self.request.GET)
 
@@ -143,6 +166,9 @@ class ApiListView(ApiView):
 class TalkListApiView(ApiListView):
     """/api/talks/: public talks, filtered as the calendar feeds are, a page at a time."""
 
+    query_parameters = TALK_LIST_PARAMETERS
+    data_type = TalkData
+
     def parse(self) -> None:
         super().parse()
         self.query = TalkListQuery.from_query(self.request.GET)
@@ -164,6 +190,8 @@ class TalkListApiView(ApiListView):
 class SeriesListApiView(ApiListView):
     """/api/series/: the series with public talks, by name."""
 
+    data_type = SeriesData
+
     def get_queryset(self):
         return public_series().order_by("name", "pk")
 
@@ -173,6 +201,8 @@ class SeriesListApiView(ApiListView):
 
 class TalkDetailApiView(ApiView):
     """/api/talks/<slug>/: one public talk (an old slug still finds it)."""
+
+    data_type = TalkData
 
     def resource_key(self) -> str:
         return f"talk/{self.kwargs['slug']}"
@@ -187,6 +217,8 @@ class TalkDetailApiView(ApiView):
 
 class SpeakerDetailApiView(ApiView):
     """/api/speakers/<slug>/: one speaker with public talks (an old slug still finds them)."""
+
+    data_type = SpeakerData
 
     def resource_key(self) -> str:
         return f"speaker/{self.kwargs['slug']}"

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db import models
+from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape, linebreaks
@@ -7,8 +9,9 @@ from django.utils.html import escape, linebreaks
 from config.site import absolute_url
 from seminars import formatting
 from seminars.http.conditional import cacheable
-from seminars.models import Talk
+from seminars.models import EventType, Series, Talk, TalkQuerySet
 from speakers.markdown import markdown_to_text
+from speakers.services import find_renamed
 
 RSS_ITEMS = 50
 
@@ -67,3 +70,58 @@ class UpcomingTalksFeed(Feed):
 
     def item_categories(self, talk):
         return [event_type.name for event_type in talk.event_types.all()]
+
+
+class TalksOfObjectFeed(UpcomingTalksFeed):
+    """RSS of the upcoming public talks of one series or event type, named by its slug (an
+    old slug still finds it: feed readers do not all follow redirects)."""
+
+    url_name: str
+
+    def objects(self) -> models.QuerySet:
+        raise NotImplementedError
+
+    def talks_of(self, obj) -> TalkQuerySet:
+        raise NotImplementedError
+
+    def get_object(self, request, slug):
+        objects = self.objects()
+        obj = objects.filter(slug=slug).first() or find_renamed(objects, slug)
+        if obj is None:
+            raise Http404("No such feed.")
+        return obj
+
+    def title(self, obj):
+        return f"{obj.name}: upcoming talks"
+
+    def description(self, obj):
+        return f"The upcoming talks of {obj.name}."
+
+    def link(self, obj):
+        return absolute_url(obj.get_absolute_url())
+
+    def feed_url(self, obj):
+        return absolute_url(reverse(self.url_name, args=[obj.slug]))
+
+    def items(self, obj):
+        return self.talks_of(obj).upcoming().with_speakers()[:RSS_ITEMS]
+
+
+class SeriesTalksFeed(TalksOfObjectFeed):
+    url_name = "seminars:series-rss"
+
+    def objects(self):
+        return Series.objects.with_public_talks()
+
+    def talks_of(self, obj):
+        return obj.talks.public()
+
+
+class EventTypeTalksFeed(TalksOfObjectFeed):
+    url_name = "seminars:tag-rss"
+
+    def objects(self):
+        return EventType.objects.with_public_talks()
+
+    def talks_of(self, obj):
+        return obj.talks.public()

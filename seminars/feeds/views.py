@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from seminars.feeds import ical
+from seminars.feeds.builder import FeedBuilderForm
 from seminars.feeds.selection import (
     BadAlarmError,
     Feed,
@@ -174,12 +175,25 @@ class TalkCalendarView(CalendarView):
 
 @cacheable
 class SubscribeView(TemplateView):
+    """How to subscribe, the feeds of every series and event type, and the feed builder:
+    ?series=&tag=&speaker= shows that combination's address and buttons."""
+
     template_name = "seminars/subscribe.html"
 
     def get_context_data(self, **kwargs):
+        builder = FeedBuilderForm(self.request.GET or None)
+        built = builder.links() if builder.is_valid() else None
         return super().get_context_data(
+            builder=builder,
+            built=built,
             series_list=public_series().order_by("name"),
             event_types=public_event_types().order_by("name"),
             feed_past_months=settings.FEED_PAST_MONTHS,
             **kwargs,
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        # A choice that names nothing public (an old bookmark, junk) is the visitor's error.
+        if context["builder"].errors:
+            response_kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **response_kwargs)

@@ -1,4 +1,4 @@
-"""The speakers' index, a speaker's page and an affiliation's page."""
+"""The speakers' index, a speaker's page, the affiliations' index and an affiliation's page."""
 
 from django.views.generic import DetailView, ListView
 
@@ -20,6 +20,14 @@ class SpeakerListView(ListView):
 class SpeakerDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, DetailView):
     def get_queryset(self):
         return Talk.objects.public().speakers().select_related("affiliation")
+
+
+@cacheable
+class AffiliationListView(ListView):
+    template_name = "speakers/affiliation_list.html"
+
+    def get_queryset(self):
+        return Talk.objects.public().affiliation_counts()
 
 
 @cacheable

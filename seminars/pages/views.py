@@ -26,17 +26,18 @@ class PublicTalksMixin:
 
 @cacheable
 class HomeView(PublicTalksMixin, TemplateView):
+    """The site's page: each series' next talk (the next talk when there is one series),
+    then the other upcoming talks and the recent ones."""
+
     template_name = "seminars/home.html"
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
         talks = self.get_queryset()
-        next_talk = talks.next_talk(now)
-        upcoming = talks.upcoming(now)
-        if next_talk is not None:
-            upcoming = upcoming.exclude(pk=next_talk.pk)
+        next_talks = list(talks.next_in_each_series(now))
+        upcoming = talks.upcoming(now).exclude(pk__in=[talk.pk for talk in next_talks])
         return super().get_context_data(
-            next_talk=next_talk,
+            next_talks=next_talks,
             upcoming_talks=upcoming[:UPCOMING_ON_HOME],
             recent_talks=talks.past(now)[:RECENT_PAST_ON_HOME],
             **kwargs,
@@ -140,6 +141,14 @@ class EventTypeDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, DetailVi
 
     def get_queryset(self):
         return EventType.objects.with_public_talks()
+
+
+@cacheable
+class EventTypeListView(ListView):
+    template_name = "seminars/eventtype_list.html"
+
+    def get_queryset(self):
+        return EventType.objects.with_public_talk_counts().order_by("name")
 
 
 @cacheable

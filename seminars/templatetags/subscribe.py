@@ -11,14 +11,18 @@ register = template.Library()
 
 @register.simple_tag
 def calendar_feed(obj=None) -> SubscribeLinks:
-    """Return the subscribe links of the feed of a series, tag or speaker (none: all talks)."""
+    """Return the subscribe links of the feed of a series, tag or speaker (none: all talks),
+    or `obj` itself when it is already a feed's links (the feed builder's combination)."""
+    if isinstance(obj, SubscribeLinks):
+        return obj
     return feed_links(obj or None)
 
 
 @register.filter
 def element_id(links: SubscribeLinks) -> str:
     """Return an HTML id unique to the feed ("feed-series-x-calendar-ics")."""
-    path = urlsplit(links.https).path
+    address = urlsplit(links.https)
+    path = address.path + (f" {address.query}" if address.query else "")
     return "feed-" + slugify(path.replace("/", " ").replace(".", " "))
 
 

@@ -16,6 +16,7 @@ GOOGLE_DETAILS_LENGTH = 1000
 register.filter("when", formatting.when)
 register.filter("series_time", formatting.series_time)
 register.filter("month_year", formatting.month_year)
+register.filter("clock_time", formatting.clock_time)
 register.filter("day_label", formatting.day_label)
 register.filter("speaker_credit", formatting.speaker_credit)
 register.filter("short_credit", formatting.short_credit)

@@ -193,7 +193,7 @@ def test_embed_shows_a_friendly_empty_list_for_an_unknown_slug(client, demo, url
         ("limit=101", "“limit” must be a whole number from 1 to 100."),
         ("when=later", "“when” must be upcoming, past or all."),
         ("from=yesterday", "“from” must be a date written YYYY-MM-DD, such as 2026-12-08."),
-        ("page=0", "“page” must be a whole number from 1 to 1000000000."),
+        ("page=0", "“page” must be a whole number from 1 to 999999999."),
     ],
 )
 @pytest.mark.parametrize("path", ["/embed/upcoming/", "/embed/past/"])
@@ -254,7 +254,10 @@ def test_embed_has_its_own_stylesheet_and_no_site_chrome(client, demo):
     body = client.get("/embed/upcoming/").content.decode()
 
     assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', body) == ["/static/css/embed.css"]
-    assert re.findall(r'<script src="([^"]+)"', body) == ["/static/js/local-time.js"]
+    assert re.findall(r'<script src="([^"]+)"', body) == [
+        "/static/js/local-time.js",
+        "/static/js/embed-size.js",
+    ]
     assert [
         chrome for chrome in ("site-header", "site-footer", "skip-link") if chrome in body
     ] == []
@@ -278,8 +281,9 @@ def test_embed_help_gives_snippets_for_the_chosen_talks(client, demo):
     assert snippets(response) == {
         "iframe": (
             f'<iframe src="{SITE}/embed/upcoming/?series=systems-seminar&amp;limit=3" '
-            'title="Upcoming talks at Systems Seminar" loading="lazy" '
+            'title="Upcoming talks at Systems Seminar" loading="lazy" data-seminar-embed '
             'style="width: 100%; height: 36rem; border: 0"></iframe>\n'
+            f'<script src="{SITE}/static/embed-frame.js" defer></script>\n'
         ),
         "script": (
             f'<div data-seminar-talks="{SITE}/api/talks/?series=systems-seminar&amp;limit=3">\n'
@@ -288,7 +292,7 @@ def test_embed_help_gives_snippets_for_the_chosen_talks(client, demo):
             f'<script src="{SITE}/static/embed.js" defer></script>\n'
         ),
     }
-    assert re.findall(r'<iframe class="embed-preview" src="([^"]+)"', body) == [
+    assert re.findall(r'<iframe class="embed-preview" src="([^"]+)" data-seminar-embed', body) == [
         "/embed/upcoming/?series=systems-seminar&amp;limit=3"
     ]
     assert re.findall(r'data-seminar-talks="([^"]+)"', body) == [

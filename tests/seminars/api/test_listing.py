@@ -93,8 +93,8 @@ def test_paging_reads_page_and_limit():
         ("limit=1e2", "limit", "“limit” must be a whole number from 1 to 100."),
         ("limit=-5", "limit", "“limit” must be a whole number from 1 to 100."),
         ("limit=" + "9" * 5000, "limit", "“limit” must be a whole number from 1 to 100."),
-        ("page=0", "page", "“page” must be a whole number from 1 to 1000000000."),
-        ("page=last", "page", "“page” must be a whole number from 1 to 1000000000."),
+        ("page=0", "page", "“page” must be a whole number from 1 to 999999999."),
+        ("page=last", "page", "“page” must be a whole number from 1 to 999999999."),
         ("page=1&page=2", "page", "Give “page” only once."),
     ],
 )

@@ -350,7 +350,7 @@ def test_api_empty_list_has_a_first_page(client, demo):
         ("from=2026-12-09&to=2026-12-08", "to", "“to” must not be before “from”."),
         ("limit=abc", "limit", "“limit” must be a whole number from 1 to 100."),
         ("limit=500", "limit", "“limit” must be a whole number from 1 to 100."),
-        ("page=0", "page", "“page” must be a whole number from 1 to 1000000000."),
+        ("page=0", "page", "“page” must be a whole number from 1 to 999999999."),
         ("when=past&when=all", "when", "Give “when” only once."),
     ],
 )
@@ -388,7 +388,7 @@ def test_api_series_bad_page_is_400(client, demo):
 
     assert (response.status_code, response.json()) == (
         400,
-        {"error": "“page” must be a whole number from 1 to 1000000000.", "parameter": "page"},
+        {"error": "“page” must be a whole number from 1 to 999999999.", "parameter": "page"},
     )
 
 

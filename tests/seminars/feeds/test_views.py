@@ -683,6 +683,7 @@ def test_subscribe_page_offers_every_way_to_subscribe(client, world):
         "Subscribe to “Zürich Colloquium”",
         "Subscribe to “Systems Seminar — Round table”",
         "Subscribe to “Systems Seminar — Seminar”",
+        "Build your own calendar",
         "Every speaker, and your own mix",
     ]
 

@@ -58,7 +58,7 @@ def draft(demo):
 def test_home_lists_next_upcoming_and_recent_talks(client, demo):
     response = client.get("/")
     assert response.status_code == 200
-    assert response.context["next_talk"].title == INFERENCE
+    assert [talk.title for talk in response.context["next_talks"]] == [INFERENCE]
     assert titles(response.context["upcoming_talks"]) == [FIREFLY, GRADIENT, TOWERS, PRIVACY]
     assert titles(response.context["recent_talks"]) == PAST_NEWEST_FIRST
 
@@ -73,7 +73,7 @@ def test_home_cancelled_talk_is_listed_marked_and_not_next(client, demo):
     talk.status = Talk.Status.CANCELLED
     talk.save()
     response = client.get("/")
-    assert response.context["next_talk"].title == FIREFLY
+    assert [talk.title for talk in response.context["next_talks"]] == [FIREFLY]
     assert titles(response.context["upcoming_talks"]) == [INFERENCE, GRADIENT, TOWERS, PRIVACY]
     content = response.content.decode()
     assert '<strong class="status-badge status-badge--cancelled">Cancelled</strong>' in content
@@ -89,7 +89,7 @@ def test_home_never_shows_a_draft(client, draft):
 def test_home_talk_in_progress_is_next_and_happening_now(client, demo, time_machine):
     time_machine.move_to(datetime.datetime(2026, 12, 8, 17, 30, tzinfo=datetime.UTC))
     response = client.get("/")
-    assert response.context["next_talk"].title == INFERENCE
+    assert [talk.title for talk in response.context["next_talks"]] == [INFERENCE]
     assert "Happening now" in response.content.decode()
 
 
@@ -186,6 +186,23 @@ def test_talk_page_google_calendar_link(client, demo):
     assert "https://calendar.google.com/calendar/render?action=TEMPLATE&amp;text=Firefly" in content
     assert "dates=20261215T170000Z%2F20261215T180000Z" in content
     assert "ctz=America%2FNew_York" in content
+
+
+def test_cancelled_talk_page_offers_the_updated_ics_but_not_google_calendar(client, demo):
+    talk = Talk.objects.get(title=FIREFLY)
+    talk.status = Talk.Status.CANCELLED
+    talk.save()
+
+    content = client.get(talk.get_absolute_url()).content.decode()
+
+    calendar = content[content.index('<section class="add-to-calendar"') :]
+    calendar = calendar[: calendar.index("</section>")]
+    assert "calendar.google.com" not in content
+    assert re.findall(r'<a class="button" href="([^"]+)" download>([^<]+)</a>', calendar) == [
+        (f"/talks/{talk.slug}/calendar.ics", "Download the updated .ics")
+    ]
+    ics = client.get(f"/talks/{talk.slug}/calendar.ics").content.decode()
+    assert "STATUS:CANCELLED" in ics
 
 
 def test_talk_page_abstract_markdown_is_sanitised(client, db, now):
