@@ -32,7 +32,8 @@ def site_url_of(target: str, **env: str) -> str:
         check=True,
         timeout=30,
     ).stdout.splitlines()
-    server = next(line for line in commands if "manage.py runserver" in line or "bin/gunicorn" in line)
+    starts = ("manage.py runserver", "bin/gunicorn")
+    server = next(line for line in commands if any(start in line for start in starts))
     # The line's own environment assignments, evaluated by the shell as make would.
     assignment = next(word for word in server.split() if word.startswith("SITE_URL="))
     shown = subprocess.run(
