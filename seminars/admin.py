@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from seminars.formatting import series_time
-from seminars.models import Announcement, EventType, Series, Talk, TalkSpeaker
+from seminars.models import Announcement, EventType, Series, Talk, TalkSpeaker, Venue
 from seminars.organisers.admin_mixins import (
     OrganiserScopedAdminMixin,
     SeriesToolsAdminMixin,
@@ -40,13 +40,14 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
     list_display = (
         "name",
         "timezone",
-        "default_location",
+        "default_venue",
         "default_start_time",
         "add_talk_link",
         "tools_links",
     )
+    list_select_related = ("default_venue",)
     search_fields = ("name", "description")
-    autocomplete_fields = ("organisers",)
+    autocomplete_fields = ("organisers", "default_venue")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("add_talk_link", "tools_links")
 
@@ -132,7 +133,9 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
         weeks = choice.get("weeks") or AGENDA_WEEKS
         start = datetime.datetime.combine(monday, datetime.time.min, zone)
         end = start + datetime.timedelta(weeks=weeks)
-        in_range = Talk.objects.filter(start__lt=end, end__gt=start).select_related("series")
+        in_range = Talk.objects.filter(start__lt=end, end__gt=start).select_related(
+            "series", "venue"
+        )
         clashes = in_range.clash_map()
         nameable = self._nameable_talk(request)
         talks = [talk for talk in in_range if talk.series_id == series.pk]
@@ -177,6 +180,19 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
         )
 
 
+@admin.register(Venue)
+class VenueAdmin(SluggedAdmin):
+    list_display = ("name", "room", "is_online", "capacity")
+    list_filter = ("is_online",)
+    search_fields = ("name", "room", "address")
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "is_online", "room", "capacity")}),
+        ("Where", {"fields": ("address", "latitude", "longitude", "map_url")}),
+        ("Getting there", {"fields": ("directions", "accessibility")}),
+    )
+
+
 @admin.register(EventType)
 class EventTypeAdmin(SluggedAdmin):
     list_display = ("name", "slug", "colour")
@@ -212,7 +228,16 @@ TALK_FIELDSETS = (
     ),
     (
         "When and where",
-        {"fields": ("start", "end", "location", "online_url", "online_link_visibility")},
+        {
+            "fields": (
+                "start",
+                "end",
+                "venue",
+                "location",
+                "online_url",
+                "online_link_visibility",
+            )
+        },
     ),
     ("Content", {"fields": ("abstract", "host", "slides_url", "recording_url")}),
     ("Calendar bookkeeping", {"classes": ("collapse",), "fields": TALK_READONLY_FIELDS}),
@@ -314,6 +339,7 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
         ("start", admin.DateFieldListFilter),
     )
     list_select_related = ("series",)
+    autocomplete_fields = ("venue",)
     search_fields = (
         "title",
         "abstract",
@@ -345,6 +371,7 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
             initial.update(
                 start=start.replace(tzinfo=None),
                 end=(start + series.default_duration).replace(tzinfo=None),
+                venue=series.default_venue_id,
                 location=series.default_location,
             )
         return initial
@@ -375,7 +402,7 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
                     obj,
                     other,
                     when,
-                    other.location,
+                    other.place,
                     reverse("admin:seminars_talk_change", args=[other.pk]),
                     other,
                 )
@@ -385,7 +412,7 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
                     "the room or the time if that is a mistake.",
                     obj,
                     when,
-                    other.location,
+                    other.place,
                 )
             self.message_user(request, message, messages.WARNING)
 

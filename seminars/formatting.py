@@ -71,6 +71,16 @@ def when(talk: Scheduled) -> str:
     return f"{series_time(start)} – {series_time(end)}"
 
 
+# Places
+
+
+def place(venue: str = "", room: str = "", address: str = "") -> str:
+    """Return where a talk is as "Venue, room, address" (the address's lines joined by
+    commas), leaving out the blank parts: "Seminar Room G115", "Hall A, Room 2, 1 Main St"."""
+    lines = [line.strip() for line in address.splitlines()]
+    return ", ".join(part for part in (venue.strip(), room.strip(), *lines) if part)
+
+
 # Speakers
 
 

@@ -2,6 +2,7 @@ import datetime
 import uuid
 import zoneinfo
 from collections.abc import Collection, Sequence
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
+from seminars import formatting
 from seminars.formatting import day_label
 from speakers.fields import HttpsURLField
 from speakers.models import Affiliation, Speaker, SpeakerQuerySet
@@ -42,6 +44,89 @@ class AnnouncementKind(models.TextChoices):
 MAX_ANNOUNCE_DAYS_BEFORE = 28
 
 
+class VenueQuerySet(models.QuerySet):
+    def with_public_talks(self) -> "VenueQuerySet":
+        """Return the venues of at least one talk the public may see."""
+        return self.filter(pk__in=Talk.objects.public().values("venue"))
+
+
+class Venue(SluggedModel):
+    """A place where talks happen: a building or room with an address, or an online venue."""
+
+    name = models.CharField(max_length=200, unique=True)
+    address = models.TextField(blank=True, help_text="Postal address, one part per line.")
+    room = models.CharField(
+        "room details",
+        max_length=200,
+        blank=True,
+        help_text="Room number, floor or wing, e.g. “Room 3.14, third floor”.",
+    )
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    map_url = HttpsURLField(
+        "map link",
+        blank=True,
+        help_text="Leave blank for an OpenStreetMap link made from the coordinates or address.",
+    )
+    directions = models.TextField(blank=True, help_text="How to get there and find the room.")
+    accessibility = models.TextField(
+        blank=True, help_text="Step-free access, hearing loop, accessible toilets, ..."
+    )
+    capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Seats.")
+    is_online = models.BooleanField(
+        "online only", default=False, help_text="An online-only venue has no address."
+    )
+
+    objects = VenueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="venue_coordinates_both_and_on_earth",
+                violation_error_message="Give both latitude (−90 to 90) and longitude "
+                "(−180 to 180), or neither.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("seminars:venue-detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def map_link(self) -> str:
+        """Return the map link: the one given, else OpenStreetMap at the coordinates or
+        searching the address ("" for an online venue or one with neither)."""
+        if self.map_url or self.is_online:
+            return self.map_url
+        if self.has_coordinates:
+            return (
+                f"https://www.openstreetmap.org/?mlat={self.latitude}&mlon={self.longitude}"
+                f"#map=18/{self.latitude}/{self.longitude}"
+            )
+        if self.address.strip():
+            query = urlencode({"query": ", ".join(self.address_lines)})
+            return f"https://www.openstreetmap.org/search?{query}"
+        return ""
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.address.splitlines() if line.strip()]
+
+
 class SeriesQuerySet(models.QuerySet):
     def with_public_talks(self) -> "SeriesQuerySet":
         """Return the series with at least one talk the public may see."""
@@ -67,7 +152,20 @@ class Series(SluggedModel):
         help_text="IANA timezone of the series, e.g. America/New_York. "
         "Talk times are entered and shown in it.",
     )
-    default_location = models.CharField(max_length=200, blank=True)
+    default_venue = models.ForeignKey(
+        Venue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="default_of_series",
+        help_text="Where the series' talks usually happen; a new talk starts with it.",
+    )
+    default_location = models.CharField(
+        "default room detail",
+        max_length=200,
+        blank=True,
+        help_text="A room within the default venue, if it needs saying.",
+    )
     default_start_time = models.TimeField(default=datetime.time(12, 0))
     default_duration = models.DurationField(
         default=datetime.timedelta(hours=1), help_text="hh:mm:ss"
@@ -220,6 +318,17 @@ def room_key(location: str) -> str:
     return " ".join(location.split()).casefold()
 
 
+def place_key(talk: "Talk") -> tuple[int | None, str] | None:
+    """Return where `talk` takes place as clash checks compare it: its venue and room detail
+    (room_key). None when it books no room: no venue and no room detail, or an online venue,
+    where any number of talks fit."""
+    if talk.venue_id is None and not room_key(talk.location):
+        return None
+    if talk.venue_id is not None and talk.venue.is_online:
+        return None
+    return (talk.venue_id, room_key(talk.location))
+
+
 class OnlineLinkVisibility(models.TextChoices):
     PUBLIC = "public", "Everyone, always"
     BEFORE_START = "before_start", "Everyone, from shortly before the start"
@@ -259,7 +368,7 @@ class TalkQuerySet(models.QuerySet):
         speakers = TalkSpeaker.objects.select_related(
             "speaker", "speaker__affiliation", "affiliation"
         ).order_by("order", "pk")
-        return self.select_related("series").prefetch_related(
+        return self.select_related("series", "venue").prefetch_related(
             Prefetch(SPEAKERS_IN_ORDER, queryset=speakers),
             Prefetch("event_types", queryset=EventType.objects.order_by("name")),
         )
@@ -294,12 +403,13 @@ class TalkQuerySet(models.QuerySet):
 
     def clashing_with(self, talk: "Talk") -> list["Talk"]:
         """Return the other talks in `talk`'s room at an overlapping time (see clash_map)."""
-        if not room_key(talk.location) or talk.start is None or talk.end is None:
+        place = place_key(talk)
+        if place is None or talk.start is None or talk.end is None:
             return []
         overlapping = (
             self.exclude(pk=talk.pk)
-            .filter(start__lt=talk.end, end__gt=talk.start)
-            .select_related("series")
+            .filter(start__lt=talk.end, end__gt=talk.start, venue=talk.venue_id)
+            .select_related("series", "venue")
             .order_by("start", "pk")
         )
         return [
@@ -307,20 +417,21 @@ class TalkQuerySet(models.QuerySet):
             for other in overlapping.exclude(status=Talk.Status.CANCELLED).exclude(
                 is_placeholder=True
             )
-            if room_key(other.location) == room_key(talk.location)
+            if place_key(other) == place
         ]
 
     def clash_map(self) -> dict[int, list["Talk"]]:
         """Return, for each talk of this queryset that clashes, the talks it clashes with.
 
-        A clash is two talks in the same room (compared by room_key) at overlapping times;
-        a blank room never clashes, nor do cancelled talks and placeholders (a slot kept
-        free, not a booking).
+        A clash is two talks at the same venue and room detail (compared by place_key) at
+        overlapping times; a talk with neither, or at an online venue, never clashes, nor do
+        cancelled talks and placeholders (a slot kept free, not a booking).
         """
-        by_room: dict[str, list[Talk]] = {}
-        for talk in self.exclude(status=Talk.Status.CANCELLED).exclude(is_placeholder=True):
-            if room_key(talk.location):
-                by_room.setdefault(room_key(talk.location), []).append(talk)
+        by_room: dict[tuple, list[Talk]] = {}
+        booked = self.exclude(status=Talk.Status.CANCELLED).exclude(is_placeholder=True)
+        for talk in booked.select_related("venue"):
+            if (place := place_key(talk)) is not None:
+                by_room.setdefault(place, []).append(talk)
         clashes: dict[int, list[Talk]] = {}
         for same_room in by_room.values():
             same_room.sort(key=lambda talk: talk.start)
@@ -380,7 +491,7 @@ class Talk(SluggedModel):
 
     # A change to any of these is a change subscribers' calendars must pick up (RFC 5545
     # §3.8.7.4: SEQUENCE goes up when DTSTART, DTEND, LOCATION, SUMMARY or STATUS change).
-    SEQUENCE_FIELDS = ("start", "end", "location", "title", "status")
+    SEQUENCE_FIELDS = ("start", "end", "venue_id", "location", "title", "status")
 
     title = models.CharField(max_length=300)
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="talks")
@@ -392,8 +503,20 @@ class Talk(SluggedModel):
     end = models.DateTimeField(
         blank=True, help_text="In the series' timezone. Leave blank for the series' default length."
     )
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="talks",
+        help_text="Leave blank for the series' default venue.",
+    )
     location = models.CharField(
-        max_length=200, blank=True, help_text="Leave blank for the series' default room."
+        "room detail",
+        max_length=200,
+        blank=True,
+        help_text="A room within the venue, if it needs saying. Leave venue and room detail "
+        "blank for the series' defaults.",
     )
     online_url = HttpsURLField("online link", blank=True)
     online_link_visibility = models.CharField(
@@ -475,12 +598,14 @@ class Talk(SluggedModel):
             raise ValidationError({"end": "The end must be after the start."})
 
     def apply_series_defaults(self) -> None:
-        """Fill a blank end (start + default duration) and location from the series."""
+        """Fill a blank end (start + default duration), and a blank venue and room detail,
+        from the series."""
         if self.series_id is None:
             return
         if self.end is None and self.start is not None:
             self.end = self.start + self.series.default_duration
-        if not self.location:
+        if self.venue_id is None and not self.location:
+            self.venue_id = self.series.default_venue_id
             self.location = self.series.default_location
 
     def _stored_values(self) -> dict | None:
@@ -529,6 +654,22 @@ class Talk(SluggedModel):
     def is_happening(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.start <= now < self.end
+
+    @property
+    def room_detail(self) -> str:
+        """Return the room: the talk's own room detail, else its venue's room details."""
+        return self.location or (self.venue.room if self.venue_id else "")
+
+    @property
+    def place(self) -> str:
+        """Return "Venue, room" for lists and messages ("" when nothing is known)."""
+        return formatting.place(self.venue.name if self.venue_id else "", self.room_detail)
+
+    @property
+    def full_place(self) -> str:
+        """Return "Venue, room, address", as calendars show it."""
+        address = self.venue.address if self.venue_id else ""
+        return formatting.place(self.venue.name if self.venue_id else "", self.room_detail, address)
 
     def speaker_links(self) -> list["TalkSpeaker"]:
         """Return the talk's speakers in order (uses the with_speakers() prefetch)."""

@@ -461,6 +461,7 @@ def test_admin_talk_form_shows_every_field_exactly_once(staff_client):
         "loaded_edit_version",
         "start",
         "end",
+        "venue",
         "location",
         "online_url",
         "online_link_visibility",
@@ -474,6 +475,6 @@ def test_admin_talk_form_shows_every_field_exactly_once(staff_client):
         "created",
         "updated",
     ]
-    assert list(adminform.form.fields) == shown[:16]
+    assert list(adminform.form.fields) == shown[:17]
     html = response.content.decode()
     assert [len(re.findall(rf"\bfield-{name}\b", html)) for name in shown] == [1] * len(shown)
