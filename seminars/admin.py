@@ -13,7 +13,16 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from seminars.formatting import series_time
-from seminars.models import Announcement, EventType, Series, Talk, TalkSpeaker, Venue
+from seminars.materials.files import delete_material_files, validate_pdf
+from seminars.models import (
+    Announcement,
+    EventType,
+    Material,
+    Series,
+    Talk,
+    TalkSpeaker,
+    Venue,
+)
 from seminars.organisers.admin_mixins import (
     OrganiserScopedAdminMixin,
     SeriesToolsAdminMixin,
@@ -239,7 +248,11 @@ TALK_FIELDSETS = (
             )
         },
     ),
-    ("Content", {"fields": ("abstract", "host", "slides_url", "recording_url")}),
+    (
+        "Who may come",
+        {"fields": ("audience", "registration_required", "registration_url")},
+    ),
+    ("Content", {"fields": ("abstract", "host")}),
     ("Calendar bookkeeping", {"classes": ("collapse",), "fields": TALK_READONLY_FIELDS}),
 )
 
@@ -325,10 +338,32 @@ class TalkSpeakerInline(admin.TabularInline):
     extra = 1
 
 
+class MaterialForm(forms.ModelForm):
+    class Meta:
+        model = Material
+        fields = ("kind", "url", "file", "order")
+        widgets = {"file": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"})}
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        # Only a new upload is read; a stored file was checked when it came.
+        if upload and hasattr(upload, "content_type"):
+            validate_pdf(upload)
+        return upload
+
+
+class MaterialInline(admin.TabularInline):
+    model = Material
+    form = MaterialForm
+    extra = 1
+    verbose_name = "material (after the talk)"
+    verbose_name_plural = "materials: recording, slides, paper and code, as links or PDFs"
+
+
 @admin.register(Talk)
 class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
     form = TalkAdminForm
-    inlines = (TalkSpeakerInline,)
+    inlines = (TalkSpeakerInline, MaterialInline)
     list_display = ("when", "title", "series", "speaker_names", "event_type_names", "status")
     list_display_links = ("when", "title")
     list_filter = (
@@ -416,8 +451,20 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
                 )
             self.message_user(request, message, messages.WARNING)
 
+    def delete_model(self, request, obj):
+        files = obj.material_files()
+        super().delete_model(request, obj)
+        delete_material_files(files)
+
+    def delete_queryset(self, request, queryset):
+        files = set(Material.objects.filter(talk__in=queryset).values_list("file", flat=True))
+        super().delete_queryset(request, queryset)
+        delete_material_files(files)
+
     def save_related(self, request, form, formsets, change):
+        previous_files = form.instance.material_files()
         super().save_related(request, form, formsets, change)
+        delete_material_files(previous_files - form.instance.material_files())
         # Speakers and event types are part of the talk's calendar event (its DESCRIPTION and
         # CATEGORIES): a change to them is a change of the talk (LAST-MODIFIED).
         if change and (

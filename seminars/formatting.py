@@ -81,6 +81,26 @@ def place(venue: str = "", room: str = "", address: str = "") -> str:
     return ", ".join(part for part in (venue.strip(), room.strip(), *lines) if part)
 
 
+class Attended(Protocol):
+    """A talk that says who may come and how to register."""
+
+    registration_required: bool
+    registration_url: str
+
+    def get_audience_display(self) -> str: ...
+
+
+def attendance(talk: Attended) -> str:
+    """Return who may come: "Open to all", "By invitation; registration required:
+    https://…"."""
+    text = talk.get_audience_display()
+    if talk.registration_required:
+        text += "; registration required"
+    if talk.registration_url:
+        text += f"{':' if talk.registration_required else '; register at'} {talk.registration_url}"
+    return text
+
+
 # Speakers
 
 

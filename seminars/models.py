@@ -8,11 +8,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import ExpressionWrapper, F, Prefetch, ProtectedError, Q, Subquery, Value
+from django.db.models import (
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    ProtectedError,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
+from config.site import absolute_url
 from seminars import formatting
 from seminars.formatting import day_label
 from speakers.fields import HttpsURLField
@@ -329,6 +340,23 @@ def place_key(talk: "Talk") -> tuple[int | None, str] | None:
     return (talk.venue_id, room_key(talk.location))
 
 
+class Audience(models.TextChoices):
+    OPEN = "open", "Open to all"
+    MEMBERS = "members", "Members of the institution"
+    INVITATION = "invitation", "By invitation"
+
+
+class MaterialKind(models.TextChoices):
+    RECORDING = "recording", "Recording"
+    SLIDES = "slides", "Slides"
+    PAPER = "paper", "Paper"
+    CODE = "code", "Code"
+
+
+# The kinds a PDF may be uploaded for; the others are links.
+UPLOADABLE_KINDS = (MaterialKind.SLIDES, MaterialKind.PAPER)
+
+
 class OnlineLinkVisibility(models.TextChoices):
     PUBLIC = "public", "Everyone, always"
     BEFORE_START = "before_start", "Everyone, from shortly before the start"
@@ -372,6 +400,23 @@ class TalkQuerySet(models.QuerySet):
             Prefetch(SPEAKERS_IN_ORDER, queryset=speakers),
             Prefetch("event_types", queryset=EventType.objects.order_by("name")),
         )
+
+    def with_materials(self) -> "TalkQuerySet":
+        """Fetch the talks' materials, in order, in one more query."""
+        return self.prefetch_related(
+            Prefetch("materials", queryset=Material.objects.order_by("order", "pk"))
+        )
+
+    def with_material_markers(self) -> "TalkQuerySet":
+        """Mark each talk with `has_slides` and `has_recording`, in the same query."""
+        return self.annotate(
+            has_slides=Exists(Material.objects.filter(talk=OuterRef("pk"), kind="slides")),
+            has_recording=Exists(Material.objects.filter(talk=OuterRef("pk"), kind="recording")),
+        )
+
+    def having_material(self, kinds: Collection[str]) -> "TalkQuerySet":
+        """Return the talks with a material of any of `kinds` ("slides", "recording")."""
+        return self.filter(pk__in=Material.objects.filter(kind__in=kinds).values("talk"))
 
     def next_talk(self, now: datetime.datetime | None = None) -> "Talk | None":
         """Return the earliest scheduled talk that has not ended."""
@@ -466,9 +511,12 @@ class TalkQuerySet(models.QuerySet):
         series: Collection[Series] = (),
         event_types: Collection[EventType] = (),
         speakers: Collection[models.Model] = (),
+        venues: Collection["Venue"] = (),
+        materials: Collection[str] = (),
     ) -> "TalkQuerySet":
-        """Return the talks in any of `series`, of any of `event_types` and by any of
-        `speakers`; an empty argument does not filter."""
+        """Return the talks in any of `series`, of any of `event_types`, by any of
+        `speakers`, at any of `venues` and with a material of any of the kinds `materials`;
+        an empty argument does not filter."""
         talks = self
         if series:
             talks = talks.filter(series__in=series)
@@ -478,6 +526,10 @@ class TalkQuerySet(models.QuerySet):
         if speakers:
             spoken = TalkSpeaker.objects.filter(speaker__in=speakers)
             talks = talks.filter(pk__in=spoken.values("talk"))
+        if venues:
+            talks = talks.filter(venue__in=venues)
+        if materials:
+            talks = talks.having_material(materials)
         return talks
 
 
@@ -527,10 +579,15 @@ class Talk(SluggedModel):
         help_text="Showing the link only shortly before the start keeps uninvited guests "
         "out of the meeting; feeds and announcements follow the same rule.",
     )
+    audience = models.CharField(
+        "who may come", max_length=10, choices=Audience, default=Audience.OPEN
+    )
+    registration_url = HttpsURLField("registration link", blank=True)
+    registration_required = models.BooleanField(
+        default=False, help_text="Guests must register before they come."
+    )
     abstract = models.TextField(blank=True, help_text="Markdown.")
     host = models.CharField(max_length=200, blank=True)
-    slides_url = HttpsURLField("slides link", blank=True)
-    recording_url = HttpsURLField("recording link", blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     is_placeholder = models.BooleanField(
         "placeholder",
@@ -656,6 +713,15 @@ class Talk(SluggedModel):
         return self.start <= now < self.end
 
     @property
+    def restricts_attendance(self) -> bool:
+        """Whether coming takes more than turning up: not open to all, or registration."""
+        return (
+            self.audience != Audience.OPEN
+            or self.registration_required
+            or bool(self.registration_url)
+        )
+
+    @property
     def room_detail(self) -> str:
         """Return the room: the talk's own room detail, else its venue's room details."""
         return self.location or (self.venue.room if self.venue_id else "")
@@ -670,6 +736,10 @@ class Talk(SluggedModel):
         """Return "Venue, room, address", as calendars show it."""
         address = self.venue.address if self.venue_id else ""
         return formatting.place(self.venue.name if self.venue_id else "", self.room_detail, address)
+
+    def material_files(self) -> set[str]:
+        """Return the names of the talk's stored material files, as the database has them."""
+        return set(self.materials.exclude(file="").values_list("file", flat=True))
 
     def speaker_links(self) -> list["TalkSpeaker"]:
         """Return the talk's speakers in order (uses the with_speakers() prefetch)."""
@@ -710,6 +780,65 @@ class TalkSpeaker(models.Model):
         if self.pk is None and self.affiliation_id is None:
             self.affiliation_id = self.speaker.affiliation_id
         super().save(*args, **kwargs)
+
+
+def material_file_name(material: "Material", filename: str) -> str:
+    """Return a random stored name: the uploader's file name is never used on disk."""
+    return f"materials/{uuid.uuid4().hex}.pdf"
+
+
+class Material(models.Model):
+    """What remains of a talk: a link to its recording, slides, paper or code, or an
+    uploaded PDF of its slides or paper (served only while the talk is public)."""
+
+    Kind = MaterialKind
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="materials")
+    kind = models.CharField(max_length=10, choices=MaterialKind)
+    url = HttpsURLField("link", blank=True)
+    file = models.FileField(
+        "PDF file",
+        upload_to=material_file_name,
+        max_length=200,
+        blank=True,
+        help_text="Slides or paper as a PDF, instead of a link.",
+    )
+    size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
+                name="material_link_or_file",
+                violation_error_message="Give either a link or a PDF file.",
+            ),
+            models.CheckConstraint(
+                condition=Q(file="") | Q(kind__in=UPLOADABLE_KINDS),
+                name="material_file_only_slides_or_paper",
+                violation_error_message="Only slides and papers may be uploaded; "
+                "give a link for the others.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of “{self.talk}”"
+
+    def save(self, *args, **kwargs):
+        self.size = self.file.size if self.file else None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """Return where the public finds it: the link, or the file served for the talk."""
+        if self.url:
+            return self.url
+        return reverse("seminars:material-file", kwargs={"slug": self.talk.slug, "pk": self.pk})
+
+    @property
+    def public_url(self) -> str:
+        """Return the absolute URL the public follows (feeds, API, structured data)."""
+        return self.url or absolute_url(self.get_absolute_url())
 
 
 CONTENT_VERSION_PK = 1

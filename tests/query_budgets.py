@@ -20,8 +20,9 @@ QUERIES = {
     # then the series (a 404 must stay a 404); no talks.
     "calendar 304": 1,
     "calendar 304 without cached body": 2,
-    # One talk's .ics download: version, the talk, then its values, speakers and tags.
-    "talk calendar": 5,
+    # One talk's .ics download: version, the talk, then its values, speakers, tags and
+    # materials.
+    "talk calendar": 6,
     # Talk.objects.with_speakers(): the talk, its speaker links with speakers, affiliations.
     "talk with speakers": 3,
     "content version read": 1,
@@ -34,7 +35,7 @@ QUERIES = {
 PAGES = {
     "/": 9,
     "/next/": 3,
-    "/talks/talk-1/": 3,
+    "/talks/talk-1/": 4,
     "/archive/": 5,
     "/archive/2026/": 6,
     "/series/": 1,
@@ -46,14 +47,19 @@ PAGES = {
     "/search/?q=talk": 4,
     "/feed/": 3,
     "/sitemap.xml": 10,
+    "/venues/": 1,
+    "/venues/shared-hall/": 8,
+    "/archive/?has=slides": 5,
 }
 
-# Calendar feeds, built afresh: version, talks, their speakers, their tags, and one more
-# query per filter.
+# Calendar feeds, built afresh: version, talks, their speakers, their tags, their materials,
+# and one more query per filter that names objects.
 CALENDARS = {
-    "/calendar.ics": 4,
-    "/calendar.ics?series=test-seminar&tag=seminar&speaker=shared-speaker": 7,
-    "/speakers/shared-speaker/calendar.ics": 5,
+    "/calendar.ics": 5,
+    "/calendar.ics?series=test-seminar&tag=seminar&speaker=shared-speaker": 8,
+    "/speakers/shared-speaker/calendar.ics": 6,
+    "/venues/shared-hall/calendar.ics": 6,
+    "/calendar.ics?venue=shared-hall&has=recording": 6,
 }
 
 EMBEDS = {
@@ -62,15 +68,17 @@ EMBEDS = {
     "/embed/upcoming/?series=test-seminar&tag=seminar&speaker=shared-speaker&limit=3": 6,
     # The unknown slug is also looked for among retired slugs.
     "/embed/upcoming/?series=nope": 2,
+    "/embed/past/?venue=shared-hall&has=slides": 4,
     "/embed/?series=test-seminar": 2,
 }
 
 API = {
-    "/api/talks/": 6,
-    "/api/talks/?when=past&limit=5": 6,
+    "/api/talks/": 7,
+    "/api/talks/?when=past&limit=5": 7,
     "/api/talks/?when=all&series=test-seminar&tag=seminar&tag=tech-week&speaker=shared-speaker"
-    "&from=2020-01-01&to=2030-12-31&page=2&limit=3": 8,
-    "/api/talks/talk-1/": 4,
+    "&from=2020-01-01&to=2030-12-31&page=2&limit=3": 9,
+    "/api/talks/talk-1/": 5,
+    "/api/talks/?when=all&venue=shared-hall&has=slides&has=recording": 7,
     "/api/series/": 3,
     "/api/speakers/shared-speaker/": 2,
 }

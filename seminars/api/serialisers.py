@@ -11,7 +11,7 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
 from config.site import absolute_url
-from seminars.models import EventType, Series, Talk, TalkSpeaker
+from seminars.models import EventType, Material, Series, Talk, TalkSpeaker, Venue
 from speakers.markdown import markdown_to_text, render_markdown
 from speakers.models import Affiliation, Speaker
 
@@ -80,8 +80,41 @@ def event_type_data(event_type: EventType) -> dict:
     }
 
 
+def venue_data(venue: Venue | None) -> dict | None:
+    """Return a venue: where it is, how to get in, and where to find its talks."""
+    if venue is None:
+        return None
+    return {
+        "slug": venue.slug,
+        "name": venue.name,
+        "online": venue.is_online,
+        "room": venue.room,
+        "address": venue.address_lines,
+        "latitude": float(venue.latitude) if venue.latitude is not None else None,
+        "longitude": float(venue.longitude) if venue.longitude is not None else None,
+        "map_url": or_none(venue.map_link),
+        "directions": venue.directions,
+        "accessibility": venue.accessibility,
+        "capacity": venue.capacity,
+        "url": absolute_url(venue.get_absolute_url()),
+        "ics_url": url_for("seminars:venue-calendar", venue.slug),
+        "talks_url": talks_url("venue", venue.slug),
+    }
+
+
+def material_data(material: Material) -> dict:
+    """Return a material: its kind, where to get it, and the size of an uploaded file."""
+    return {"kind": material.kind, "url": material.public_url, "size": material.size}
+
+
+def first_url(materials: list[Material], kind: str) -> str | None:
+    """Return the URL of the first material of `kind` (slides_url and recording_url)."""
+    return next((material.public_url for material in materials if material.kind == kind), None)
+
+
 def talk_data(talk: Talk) -> dict:
-    """Return a public talk (fetched with TalkQuerySet.with_speakers())."""
+    """Return a public talk (fetched with TalkQuerySet.with_speakers().with_materials())."""
+    materials = list(talk.materials.all())
     return {
         "uid": str(talk.uid),
         "slug": talk.slug,
@@ -90,7 +123,12 @@ def talk_data(talk: Talk) -> dict:
         "start": talk.local_start.isoformat(timespec="seconds"),
         "end": talk.local_end.isoformat(timespec="seconds"),
         "timezone": talk.series.timezone,
-        "location": talk.location,
+        "location": talk.place,
+        "venue": venue_data(talk.venue),
+        "room": talk.room_detail,
+        "audience": talk.audience,
+        "registration_required": talk.registration_required,
+        "registration_url": or_none(talk.registration_url),
         "online_url": or_none(talk.online_url_for_public()),
         "placeholder": talk.is_placeholder,
         "host": talk.host,
@@ -103,8 +141,9 @@ def talk_data(talk: Talk) -> dict:
         "speakers": [speaker_link_data(link) for link in talk.speaker_links()],
         "abstract_html": render_markdown(talk.abstract),
         "abstract_text": markdown_to_text(talk.abstract),
-        "slides_url": or_none(talk.slides_url),
-        "recording_url": or_none(talk.recording_url),
+        "materials": [material_data(material) for material in materials],
+        "slides_url": first_url(materials, Material.Kind.SLIDES),
+        "recording_url": first_url(materials, Material.Kind.RECORDING),
         "url": absolute_url(talk.get_absolute_url()),
         "ics_url": url_for("seminars:talk-calendar", talk.slug),
         "api_url": url_for("seminars:api-talk-detail", talk.slug),

@@ -48,13 +48,15 @@ class EventData:
     start: datetime.datetime
     end: datetime.datetime
     timezone: str  # the series' IANA timezone
-    location: str
+    place: str  # "Venue, room, address" (formatting.place)
+    geo: tuple[float, float] | None  # the venue's latitude and longitude
     online_url: str  # as the public may see it when the calendar is built ("" if hidden)
     is_placeholder: bool
     abstract: str  # Markdown
     slug: str
     speakers: tuple[tuple[str, str | None], ...]  # (name, affiliation then), in order
     categories: tuple[str, ...]  # event type names, sorted
+    materials: tuple[tuple[str, str], ...] = ()  # (kind label, absolute URL), in order
 
     @classmethod
     def from_talk(cls, talk: Talk) -> "EventData":
@@ -69,7 +71,10 @@ class EventData:
             start=talk.start,
             end=talk.end,
             timezone=talk.series.timezone,
-            location=talk.location,
+            place=talk.full_place,
+            geo=(float(talk.venue.latitude), float(talk.venue.longitude))
+            if talk.venue_id and talk.venue.has_coordinates
+            else None,
             online_url=talk.online_url_for_public(),
             is_placeholder=talk.is_placeholder,
             abstract=talk.abstract,
@@ -79,6 +84,10 @@ class EventData:
                 for link in talk.speaker_links()
             ),
             categories=tuple(event_type.name for event_type in talk.event_types.all()),
+            materials=tuple(
+                (material.get_kind_display(), material.public_url)
+                for material in talk.materials.all()
+            ),
         )
 
     @property
@@ -131,6 +140,8 @@ def talk_description(talk: EventData) -> str:
         paragraphs.append(abstract)
     if talk.online_url:
         paragraphs.append(f"Join online: {talk.online_url}")
+    if talk.materials:
+        paragraphs.append("\n".join(f"{kind}: {url}" for kind, url in talk.materials))
     paragraphs.append(f"Talk page: {talk.url}")
     return "\n\n".join(paragraphs)
 
@@ -150,12 +161,16 @@ def talk_event(talk: EventData) -> Event:
     event.add("dtend", talk.local_end)
     event.add("summary", formatting.talk_title(talk))
     event.add("status", talk_status(talk))
-    if talk.location:
-        event.add("location", talk.location)
+    if talk.place:
+        event.add("location", talk.place)
+    if talk.geo is not None:
+        event.add("geo", talk.geo)
     event.add("url", talk.url)
     event.add("description", talk_description(talk))
     if talk.categories:
         event.add("categories", list(talk.categories))
+    for _, url in talk.materials:
+        event.add("attach", url)
     event.add("class", "PUBLIC")
     event.add("transp", "OPAQUE")
     return event

@@ -39,6 +39,9 @@ class TalkBlock:
     speakers: tuple[str, ...]
     when: str
     location: str
+    address: str  # the venue's address on one line
+    accessibility: str
+    attendance: str  # who may come and how to register, when not simply open to all
     online_url: str
     abstract_text: str
     abstract_html: str
@@ -56,7 +59,11 @@ def talk_block(talk: Talk, now: datetime.datetime) -> TalkBlock:
         title=formatting.talk_title(talk),
         speakers=tuple(formatting.link_credit(link) for link in talk.speaker_links()),
         when=formatting.when(talk),
-        location=talk.location,
+        location=talk.place,
+        address=", ".join(talk.venue.address_lines) if talk.venue_id else "",
+        accessibility=" ".join(talk.venue.accessibility.split()) if talk.venue_id else "",
+        # "Open to all" without registration goes without saying in a mail.
+        attendance=formatting.attendance(talk) if talk.restricts_attendance else "",
         online_url=talk.online_url_for_public(now),
         abstract_text=markdown_to_text(talk.abstract),
         abstract_html=mark_safe(render_markdown(talk.abstract)),  # noqa: S308 (sanitised by nh3)

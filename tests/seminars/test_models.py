@@ -75,7 +75,7 @@ def test_talk_sequence_goes_up_when_a_calendar_field_changes(field, value):
         ("abstract", "A longer abstract."),
         ("host", "Someone"),
         ("online_url", "https://example.org/meet"),
-        ("slides_url", "https://example.org/slides.pdf"),
+        ("registration_url", "https://example.org/register"),
     ],
 )
 def test_talk_sequence_stays_when_other_fields_change(field, value):

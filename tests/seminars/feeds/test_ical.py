@@ -421,7 +421,7 @@ def test_feed_with_tricky_text_parses_identically_with_three_parsers(tricky_talk
             "uid": str(talk.uid),
             "summary": talk.title,
             "description": ical.talk_description(talk),
-            "location": talk.location,
+            "location": talk.place,
             "start": talk.local_start,
             "end": talk.local_end,
             "sequence": 0,

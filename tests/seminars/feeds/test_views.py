@@ -731,13 +731,14 @@ def admin_change_data(talk: Talk, **changes) -> dict:
         "is_placeholder": "on" if talk.is_placeholder else "",
         "abstract": talk.abstract,
         "host": talk.host,
-        "slides_url": talk.slides_url,
-        "recording_url": talk.recording_url,
         "loaded_edit_version": talk.edit_version,
         "talk_speakers-TOTAL_FORMS": len(links),
         "talk_speakers-INITIAL_FORMS": len(links),
         "talk_speakers-MIN_NUM_FORMS": 0,
         "talk_speakers-MAX_NUM_FORMS": 1000,
+        "audience": talk.audience,
+        "materials-TOTAL_FORMS": 0,
+        "materials-INITIAL_FORMS": 0,
     }
     for index, link in enumerate(links):
         data |= {

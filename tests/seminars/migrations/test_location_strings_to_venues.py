@@ -43,7 +43,7 @@ def demo_copy(apps, locations):
     series = Series.objects.create(
         name=data["series"]["name"],
         slug=data["series"]["slug"],
-        default_location=data["series"]["default_location"],
+        default_location=data["series"]["venue"]["name"],
     )
     start = datetime.datetime(2026, 12, 8, 17, tzinfo=datetime.UTC)
     for index, talk in enumerate(data["talks"]):
@@ -58,7 +58,7 @@ def demo_copy(apps, locations):
     return series
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migration_makes_one_venue_per_distinct_string_and_reverses(old_apps):
     demo_copy(old_apps, MESSY)
     Talk = old_apps.get_model("seminars", "Talk")
@@ -91,7 +91,7 @@ def test_migration_makes_one_venue_per_distinct_string_and_reverses(old_apps):
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_reverse_migration_keeps_a_room_detail_after_the_venue_name(old_apps):
     demo_copy(old_apps, ["Hall A"])
     new_apps = migrate(AFTER)

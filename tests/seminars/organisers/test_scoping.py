@@ -15,6 +15,9 @@ pytestmark = pytest.mark.django_db
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 ORGANISER_PERMISSIONS = {
+    "seminars.view_venue",
+    "seminars.add_venue",
+    "seminars.change_venue",
     "seminars.view_series",
     "seminars.change_series",
     "seminars.view_talk",
@@ -94,13 +97,14 @@ def talk_form_data(talk, **overrides):
         "online_link_visibility": "before_start",
         "abstract": talk.abstract,
         "host": "",
-        "slides_url": "",
-        "recording_url": "",
         "loaded_edit_version": talk.edit_version,
         "talk_speakers-TOTAL_FORMS": "0",
         "talk_speakers-INITIAL_FORMS": "0",
         "talk_speakers-MIN_NUM_FORMS": "0",
         "talk_speakers-MAX_NUM_FORMS": "1000",
+        "audience": "open",
+        "materials-TOTAL_FORMS": "0",
+        "materials-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data
