@@ -59,7 +59,7 @@ CALENDARS = {
     "/calendar.ics?series=test-seminar&tag=seminar&speaker=shared-speaker": 8,
     "/speakers/shared-speaker/calendar.ics": 6,
     "/venues/shared-hall/calendar.ics": 6,
-    "/calendar.ics?venue=shared-hall&has=recording": 6,
+    "/calendar.ics?venue=shared-hall&has=slides": 6,
 }
 
 EMBEDS = {

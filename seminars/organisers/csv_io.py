@@ -21,7 +21,7 @@ from django.core.validators import validate_slug
 from django.db import transaction
 
 from seminars import formatting
-from seminars.models import EventType, Series, Talk, TalkSpeaker
+from seminars.models import EventType, Series, Talk, TalkSpeaker, Venue
 from seminars.signals import one_bump
 from speakers.models import Affiliation, Speaker
 from speakers.services import retire_slug
@@ -39,6 +39,7 @@ MAX_IMPORT_BYTES = 1_500_000
 MAX_LENGTHS = {
     "title": Talk._meta.get_field("title").max_length,
     "location": Talk._meta.get_field("location").max_length,
+    "venue": Venue._meta.get_field("name").max_length,
     "series": Series._meta.get_field("name").max_length,
     "speaker": Speaker._meta.get_field("name").max_length,
     "affiliation": Affiliation._meta.get_field("name").max_length,
@@ -194,6 +195,12 @@ def parse_event_types(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def parse_venue(text: str) -> str:
+    if problems := length_problems("venue", [text]):
+        raise CellError(*problems)
+    return text
+
+
 def parse_location(text: str) -> str:
     if problems := length_problems("location", [text]):
         raise CellError(*problems)
@@ -290,7 +297,8 @@ CSV_COLUMNS = (
         required=False,
         export=lambda talk: talk.location,
         parse=parse_location,
-        help="The room; blank is the series' default room.",
+        help="The room within the venue (its room detail); blank with a blank venue is the "
+        "series' default room.",
     ),
     Column(
         name="abstract",
@@ -298,6 +306,14 @@ CSV_COLUMNS = (
         export=lambda talk: talk.abstract,
         parse=str,
         help="The abstract, in Markdown.",
+    ),
+    Column(
+        name="venue",
+        required=False,
+        export=lambda talk: talk.venue.name if talk.venue_id else "",
+        parse=parse_venue,
+        help="The venue's name, exactly; a new name makes a new venue. Blank, with a blank "
+        "location: the series' default venue and room.",
     ),
 )
 COLUMNS = tuple(column.name for column in CSV_COLUMNS)
@@ -357,6 +373,7 @@ class ImportRow:
     event_types: tuple[str, ...]
     location: str
     abstract: str
+    venue: str
     talk: Talk | None = None  # the talk with this uid, which the row updates
     action: str = "create"  # "create", "update" or "unchanged"
 
@@ -456,6 +473,7 @@ class ImportPlan:
     new_speakers: list[str] = field(default_factory=list)
     new_affiliations: list[str] = field(default_factory=list)
     new_event_types: list[str] = field(default_factory=list)
+    new_venues: list[str] = field(default_factory=list)
 
     @property
     def new_count(self) -> int:
@@ -521,6 +539,7 @@ def row_action(row: ImportRow, talk: Talk, series: Series | None) -> str:
         talk.status,
         talk.start,
         talk.end,
+        talk.venue.name if talk.venue_id else "",
         talk.location,
         talk.abstract,
         speakers_cell(talk),
@@ -532,7 +551,14 @@ def row_action(row: ImportRow, talk: Talk, series: Series | None) -> str:
         row.status,
         row.start,
         end,
-        row.location or series.default_location,
+        *(
+            (row.venue, row.location)
+            if row.venue or row.location
+            else (
+                series.default_venue.name if series.default_venue_id else "",
+                series.default_location,
+            )
+        ),
         row.abstract,
         "; ".join(speaker_text(cell.name, cell.affiliation) for cell in row.speakers),
         sorted(row.event_types),
@@ -614,12 +640,17 @@ def read_import(text: str, user) -> ImportPlan:
     plan.new_event_types = new_names(
         event_types, EventType.objects.filter(name__in=event_types).values_list("name", flat=True)
     )
+    venues = {row.venue for row in rows if row.venue}
+    plan.new_venues = new_names(
+        venues, Venue.objects.filter(name__in=venues).values_list("name", flat=True)
+    )
     missing_permissions = [
         (label, set(names))
         for label, names, permission in (
             ("speaker", plan.new_speakers, "speakers.add_speaker"),
             ("affiliation", plan.new_affiliations, "speakers.add_affiliation"),
             ("event type", plan.new_event_types, "seminars.add_eventtype"),
+            ("venue", plan.new_venues, "seminars.add_venue"),
         )
         if names and not user.has_perm(permission)
     ]
@@ -630,6 +661,7 @@ def read_import(text: str, user) -> ImportPlan:
             "speaker": {cell.name for cell in row.speakers},
             "affiliation": {cell.affiliation for cell in row.speakers},
             "event type": set(row.event_types),
+            "venue": {row.venue},
         }
         for label, names in missing_permissions:
             for name in sorted(named[label] & names):
@@ -691,6 +723,12 @@ def import_talks(text: str, user) -> ImportResult:
         }
         for name in plan.new_event_types:
             event_types[name] = EventType.objects.create(name=name)
+        venues = {
+            venue.name: venue
+            for venue in Venue.objects.filter(name__in={row.venue for row in plan.rows})
+        }
+        for name in plan.new_venues:
+            venues[name] = Venue.objects.create(name=name)
         series_by_name = {
             series.name: series
             for series in Series.objects.filter(name__in={row.series for row in plan.rows})
@@ -711,6 +749,7 @@ def import_talks(text: str, user) -> ImportResult:
             talk.series = series_by_name[row.series]
             talk.start = row.start
             talk.end = row.end  # None: the series' default length (save() fills it)
+            talk.venue = venues.get(row.venue)
             talk.location = row.location
             talk.abstract = row.abstract
             talk.save()
