@@ -94,8 +94,11 @@ class Venue(SluggedModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
+                # Both null, or both given and in range: a check whose value is NULL passes.
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
                     latitude__gte=-90,
                     latitude__lte=90,
                     longitude__gte=-180,
