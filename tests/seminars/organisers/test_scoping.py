@@ -245,7 +245,7 @@ def test_organiser_export_of_another_series_talk_gives_no_row(organiser_client, 
     )
 
     assert response.content.decode() == (
-        "\ufeffuid,slug,title,status,start,end,series,speakers,event_types,location,abstract\r\n"
+        "\ufeffuid,slug,title,status,start,end,series,speakers,event_types,location,abstract,venue\r\n"
     )
 
 
