@@ -5,21 +5,22 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# `make run` is for local development: DEBUG on (a throwaway key) unless the caller says otherwise.
-RUN_ENV := DEBUG=$${DEBUG:-1}
+# `make run` is for local development: DEBUG on (a throwaway key) unless the caller says otherwise,
+# and mail is sent at once (to the console unless EMAIL_URL says otherwise), without a worker.
+RUN_ENV := DEBUG=$${DEBUG:-1} TASKS_BACKEND=$${TASKS_BACKEND:-django_tasks.backends.immediate.ImmediateBackend}
 
 .PHONY: help run setup serve backup restore test test-slow e2e browser bench lint format coverage clean
 
 help:
 	@echo "make run      set up (venv, install, migrate, demo data, admin login) and serve on http://$(HOST):$(PORT)/"
 	@echo "make setup    everything 'make run' does except starting the server"
-	@echo "make serve    production mode on this machine: gunicorn, WhiteNoise, DEBUG off"
+	@echo "make serve    production mode on this machine: gunicorn and the mail worker, WhiteNoise, DEBUG off"
 	@echo "make backup   write the database (portable JSON) and the photos to backups/<time>/"
 	@echo "make restore BACKUP=backups/<time>   load a backup into an empty database"
 	@echo "make test     ruff, the migrations check and every test but the slow ones, on every core"
-	@echo "make test-slow the slow tests: a fresh clone set up with 'make setup'"
+	@echo "make test-slow the slow tests: a fresh clone set up with 'make setup', 20,000 mails through SMTP"
 	@echo "make e2e      browser tests in headless Chromium (installs Chromium and Java when missing)"
-	@echo "make bench    load-test 5,000 generated talks served as in production (installs wrk when missing)"
+	@echo "make bench    load-test 5,000 and 50,000 generated talks on both setups, beside the peers (installs wrk when missing)"
 	@echo "make format   reformat the code with ruff"
 	@echo "make coverage the suite with a branch-coverage report"
 
@@ -57,6 +58,9 @@ serve: $(VENV)/.installed .secret-key
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(SERVE_ENV) $(BIN)/python manage.py load_demo
 	@$(SERVE_ENV) $(BIN)/python manage.py ensure_admin
+	@echo "The mail worker (manage.py db_worker) runs beside gunicorn and stops with it"
+	$(SERVE_ENV) $(BIN)/python manage.py db_worker --no-reload & WORKER=$$!; \
+	trap 'kill $$WORKER' EXIT INT TERM; \
 	$(SERVE_ENV) $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
 		--access-logfile - --forwarded-allow-ips=127.0.0.1
 
@@ -83,7 +87,8 @@ format: $(VENV)/.installed
 test: lint
 	$(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
 
-# The slow tests (pytest -m slow): a fresh clone of this repository set up with `make setup`.
+# The slow tests (pytest -m slow): a fresh clone of this repository set up with `make setup`, and
+# 20,000 subscriber mails queued and delivered through a local SMTP server (timed; see docs/mail.md).
 test-slow: $(VENV)/.installed
 	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
@@ -108,10 +113,15 @@ e2e: $(VENV)/.installed-e2e browser
 	@echo "Running the browser tests in headless Chromium; screenshots go to artifacts/"
 	RUN_E2E=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
-# Generates 5,000 talks into a database of its own (PostgreSQL `seminars_bench` when
-# PostgreSQL answers on 127.0.0.1:5432, else bench/bench.sqlite3), serves them with gunicorn
-# (DEBUG off) on 127.0.0.1:8765 and measures with wrk; writes bench/results.md.
-bench: $(VENV)/.installed
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	@touch $@
+
+# On the default setup (SQLite, local memory) and on PostgreSQL + Redis when they answer on
+# 127.0.0.1, at 5,000 and 50,000 talks (each in a database of its own), serves the site with
+# gunicorn (DEBUG off) on 127.0.0.1:8765 and measures with wrk, and times cold feed builds
+# beside django-ical and icalendar alone; writes bench/results.md.
+bench: $(VENV)/.installed-bench
 	@if ! command -v wrk >/dev/null; then \
 		echo "Installing wrk with apt-get (the load generator)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; \

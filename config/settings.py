@@ -45,8 +45,22 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=SERVER_EMAIL)
 EMAIL_CONFIGURED = "EMAIL_URL" in env.ENVIRON
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 
+# Mail is sent in the background through Django's tasks API (the django-tasks backport): the
+# queue is a table in the database and `manage.py db_worker` delivers it. `make run` sets
+# TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend to send at once instead.
+TASKS = {
+    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+}
+# How many messages a worker sends per minute at most (0: as fast as the server takes them).
+MAIL_RATE_PER_MINUTE = env.int("MAIL_RATE_PER_MINUTE", default=600)
+# Sign-ups to the email announcements allowed per client address per hour, and confirmation
+# mails per target address per day (no one can mail-bomb a stranger through the form).
+MAIL_SIGNUPS_PER_CLIENT_PER_HOUR = env.int("MAIL_SIGNUPS_PER_CLIENT_PER_HOUR", default=10)
+MAIL_SIGNUPS_PER_ADDRESS_PER_DAY = env.int("MAIL_SIGNUPS_PER_ADDRESS_PER_DAY", default=3)
+
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "seminars.organisers.apps.SeminarAdminConfig",  # Django's admin, our site
+    "simple_history",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,6 +71,8 @@ INSTALLED_APPS = [
     "axes",
     "speakers",
     "seminars",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Histories (django-simple-history) name the user whose request saved a change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that a cached page still gets every header the middleware above adds.
     "seminars.http.pagecache.PublicPageCacheMiddleware",
 ]
@@ -105,9 +123,37 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # Keep database connections open between requests: opening a PostgreSQL connection costs
 # milliseconds, several times what a page from the cache costs.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two saves at once must wait their turn, not fail with "database is locked": WAL lets
+    # readers go on during a write, a writer waits up to `timeout` seconds for another, and
+    # transactions take the write lock when they begin (BEGIN IMMEDIATE), so none fails
+    # half-way when it first writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The cache is an accelerator: while Redis is down, pages are built from the database
+    # (seminars/http/tolerant_cache.py). Short timeouts, so that an unreachable host costs a
+    # request a second at most, once every few seconds.
+    CACHES["default"]["BACKEND"] = "seminars.http.tolerant_cache.TolerantRedisCache"
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": 1,
+        "socket_timeout": 1,
+        **CACHES["default"].get("OPTIONS", {}),
+    }
+# Django's local-memory cache keeps 300 entries by default, and a calendar keeps one per event:
+# a 5,000-talk archive's events would be evicted on every rebuild. Sized here unless the URL
+# says (?max_entries=...); about 2 KB an event, so 100,000 entries are some 200 MB at most.
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault(
+        "MAX_ENTRIES", env.int("CACHE_MAX_ENTRIES", default=100_000)
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -117,6 +163,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Forms write and read ISO dates and 24-hour times (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
@@ -190,10 +238,16 @@ SESSION_COOKIE_HTTPONLY = True
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # Every request then comes from the proxy's address: take the client's from the one
-    # proxy's X-Forwarded-For, or failed logins from anyone would lock a username for all.
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    # Every request then comes from the proxy's address: failed logins are keyed on the
+    # client's, which the proxy writes in this header over whatever a client sent (nginx:
+    # `proxy_set_header X-Real-IP $remote_addr;`), or five wrong passwords from anyone would
+    # lock a username for everyone. One address, not X-Forwarded-For, whose left part the
+    # client writes. django-ipware reads it for django-axes.
+    PROXY_CLIENT_IP_HEADER = env.str("PROXY_CLIENT_IP_HEADER", default="X-Real-IP")
+    AXES_IPWARE_META_PRECEDENCE_ORDER = (
+        "HTTP_" + PROXY_CLIENT_IP_HEADER.upper().replace("-", "_"),
+        "REMOTE_ADDR",
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a commitment to browsers' preload lists that only the site's owner can

@@ -3,10 +3,24 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from seminars.organisers.view_on_site import scoped_shortcut
 from seminars.urls import people_urlpatterns
 from speakers.views import media_file
 
 urlpatterns = [
+    path(
+        "admin/",
+        include(
+            [
+                # Before the admin's own, which would redirect to any object's page.
+                path(
+                    "r/<int:content_type_id>/<path:object_id>/",
+                    admin.site.admin_view(scoped_shortcut),
+                    name="scoped-view-on-site",
+                ),
+            ]
+        ),
+    ),
     path("admin/", admin.site.urls),
     path("", include(people_urlpatterns)),
     path("", include("seminars.urls")),

@@ -1,11 +1,13 @@
 import datetime
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.contenttypes.models import ContentType
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,6 +24,7 @@ from seminars.models import (
     Talk,
     TalkSpeaker,
     Venue,
+    in_zone,
 )
 from seminars.organisers.admin_mixins import (
     OrganiserScopedAdminMixin,
@@ -29,13 +32,39 @@ from seminars.organisers.admin_mixins import (
     TalkToolsAdminMixin,
 )
 from seminars.organisers.forms import AgendaForm, PlanTermForm
+from seminars.organisers.ordering import MOVE_FIELD, OrderedTabularInline
 from seminars.organisers.planning import create_placeholders, plan_term
 from seminars.services import cancel_talk, duplicate_talk, publish_talk, touch_talk
 from speakers import admin as speakers_admin
 from speakers.admin import SluggedAdmin
 from speakers.models import Speaker
+from speakers.slugs import unique_slug
 
 AGENDA_WEEKS = 16
+
+
+class SuperusersOnlyAdminMixin:
+    """Show the models to superusers only (django-axes' login logs name people's addresses)."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request) and super().has_delete_permission(request, obj)
+
+
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    _registered = type(admin.site.get_model_admin(_model))
+    admin.site.unregister(_model)
+    admin.site.register(
+        _model, type(_registered.__name__, (SuperusersOnlyAdminMixin, _registered), {})
+    )
 
 
 def _talk_nameable_by(user):
@@ -221,11 +250,12 @@ TALK_READONLY_FIELDS = ("uid", "sequence", "previous_start", "created", "updated
 # The talk form as the admin shows it, and the one list of its fields: the form's Meta.fields
 # are the editable ones.
 TALK_FIELDSETS = (
+    # The speakers come right after the title (templates/admin/seminars/talk/change_form.html).
+    (None, {"fields": ("title",)}),
     (
         None,
         {
             "fields": (
-                "title",
                 "slug",
                 "series",
                 "status",
@@ -245,7 +275,9 @@ TALK_FIELDSETS = (
                 "location",
                 "online_url",
                 "online_link_visibility",
-            )
+            ),
+            "description": "Dates are year-month-day (2026-12-08), times 24-hour (14:30), "
+            "in the series' timezone.",
         },
     ),
     (
@@ -255,6 +287,9 @@ TALK_FIELDSETS = (
     ("Content", {"fields": ("abstract", "host")}),
     ("Calendar bookkeeping", {"classes": ("collapse",), "fields": TALK_READONLY_FIELDS}),
 )
+
+
+TIME_PLACEHOLDERS = ("YYYY-MM-DD", "HH:MM")
 
 
 class TalkAdminForm(forms.ModelForm):
@@ -272,12 +307,18 @@ class TalkAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_edit_version"].initial = self.instance.edit_version
+        # The fieldset says once which timezone the times are in.
+        for name, placeholders in (("start", TIME_PLACEHOLDERS), ("end", TIME_PLACEHOLDERS)):
+            field = self.fields[name]
+            field.help_text = ""
+            for widget, placeholder in zip(field.widget.widgets, placeholders, strict=True):
+                widget.attrs["placeholder"] = placeholder
         if self.instance.pk is not None:
             zone = self.instance.series.zoneinfo
             for name in ("start", "end"):
                 value = self.initial.get(name)
                 if value is not None and timezone.is_aware(value):
-                    self.initial[name] = timezone.make_naive(value, zone)
+                    self.initial[name] = in_zone(value, zone).replace(tzinfo=None)
 
     def clean(self):
         cleaned_data = super().clean()
@@ -291,7 +332,22 @@ class TalkAdminForm(forms.ModelForm):
                     cleaned_data[name] = timezone.make_aware(wall_clock, series.zoneinfo)
         if self.instance.pk is not None:
             self.refuse_stale_edit(cleaned_data.get("loaded_edit_version"))
+            self.name_a_filled_placeholder(cleaned_data)
         return cleaned_data
+
+    def name_a_filled_placeholder(self, cleaned_data) -> None:
+        """Give a placeholder filled with a new title a slug made from that title (unless
+        the organiser typed a slug): its old address, "speaker-to-be-announced-3",
+        redirects to the new one (SluggedAdmin retires it)."""
+        filled = self.initial.get("is_placeholder") and not cleaned_data.get("is_placeholder")
+        title = cleaned_data.get("title")
+        if (
+            filled
+            and title
+            and "title" in self.changed_data
+            and cleaned_data.get("slug") == self.initial.get("slug")
+        ):
+            cleaned_data["slug"] = unique_slug(self.instance, title)
 
     def refuse_stale_edit(self, loaded_version: int | None) -> None:
         # The admin saves inside a transaction: the row stays locked until this save is done.
@@ -329,11 +385,11 @@ class TalkAdminForm(forms.ModelForm):
         )
 
 
-class TalkSpeakerInline(admin.TabularInline):
+class TalkSpeakerInline(OrderedTabularInline):
     model = TalkSpeaker
     verbose_name = "speaker"
-    verbose_name_plural = "speakers, in order"
-    fields = ("order", "speaker", "affiliation")
+    verbose_name_plural = "speakers, in order (drag a row, or press its arrows, to move it)"
+    fields = ("speaker", "affiliation", "order")
     autocomplete_fields = ("speaker", "affiliation")
     extra = 1
 
@@ -389,6 +445,91 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
     readonly_fields = TALK_READONLY_FIELDS
     actions = ("publish_selected", "cancel_selected", "duplicate_selected", "export_csv")
     fieldsets = TALK_FIELDSETS
+    refuses_stale_edits = False  # TalkAdminForm checks the talk's edit_version
+
+    class Media:
+        js = ("js/admin-series-time.js",)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        zone = f"in the series' timezone ({obj.series.timezone})."
+        return tuple(
+            (
+                name,
+                {
+                    **options,
+                    "description": options["description"].replace("in the series' timezone.", zone),
+                },
+            )
+            if "description" in options
+            else (name, options)
+            for name, options in self.fieldsets
+        )
+
+    def describe_moment(self, record, value):
+        return series_time(value.astimezone(record.series.zoneinfo))
+
+    def revert_related_data(self, request, obj, record):
+        """Return the speaker rows of version `record`: the talk's current rows kept (with
+        that version's affiliation and place) or deleted, and the rows it lacks added; the
+        materials as they are."""
+        wanted = {row.speaker_id: row for row in record.speakers.order_by("order", "pk")}
+        places = {speaker: place for place, speaker in enumerate(wanted)}
+        prefix = "talk_speakers"
+        data = QueryDict(mutable=True)
+        current = list(obj.talk_speakers.order_by("order", "pk"))
+        for index, link in enumerate(current):
+            row = wanted.get(link.speaker_id)
+            data.update(
+                {
+                    f"{prefix}-{index}-id": str(link.pk),
+                    f"{prefix}-{index}-talk": str(obj.pk),
+                    f"{prefix}-{index}-speaker": str(link.speaker_id),
+                    f"{prefix}-{index}-affiliation": str((row or link).affiliation_id or ""),
+                    f"{prefix}-{index}-order": str(places.get(link.speaker_id, index)),
+                }
+            )
+            if row is None:
+                data[f"{prefix}-{index}-DELETE"] = "on"
+        kept = {link.speaker_id for link in current}
+        added = [row for row in wanted.values() if row.speaker_id not in kept]
+        for index, row in enumerate(added, start=len(current)):
+            data.update(
+                {
+                    f"{prefix}-{index}-speaker": str(row.speaker_id),
+                    f"{prefix}-{index}-affiliation": str(row.affiliation_id or ""),
+                    f"{prefix}-{index}-order": str(places[row.speaker_id]),
+                }
+            )
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(current) + len(added)),
+                f"{prefix}-INITIAL_FORMS": str(len(current)),
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+                # Materials have no versions: a revert leaves them as they are (no rows sent).
+                "materials-TOTAL_FORMS": "0",
+                "materials-INITIAL_FORMS": "0",
+            }
+        )
+        return data
+
+    @staticmethod
+    def _stay_after_a_move(request):
+        if MOVE_FIELD in request.POST:
+            # A Move button pressed without JavaScript: the talk is saved with the row
+            # moved; the organiser stays on the form, as with "Save and continue editing".
+            request.POST = request.POST.copy()
+            request.POST["_continue"] = "1"
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._stay_after_a_move(request)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._stay_after_a_move(request)
+        return super().response_change(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_speakers()
@@ -509,7 +650,13 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
     def duplicate_selected(self, request, queryset):
         copies = []
         for talk in queryset:
-            copy = duplicate_talk(talk)
+            try:
+                copy = duplicate_talk(talk)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"“{talk}” was not duplicated: {error.messages[0]}", messages.ERROR
+                )
+                continue
             self.log_addition(request, copy, f"Duplicated from “{talk}” (#{talk.pk}).")
             copies.append(copy)
         self.message_user(
@@ -571,3 +718,7 @@ class SpeakerAdmin(speakers_admin.SpeakerAdmin):
             ),
             drafts_note,
         )
+
+
+# The email audience (subscribers, counts per series, the outgoing queue).
+from seminars.mail import admin as mail_admin  # noqa: E402, F401

@@ -150,3 +150,33 @@ def with_status(text: str, talk: WithStatus) -> str:
 def talk_title(talk: WithStatus) -> str:
     """Return the talk's title, "Cancelled: Title" when it is cancelled."""
     return with_status(talk.title, talk)
+
+
+# Changes, as the change notices to email subscribers say them
+
+
+MOVED_MARKER = "Moved"
+BACK_ON_MARKER = "Back on"
+NEW_PLACE_MARKER = "New place"
+
+
+def change_marker(*, was_cancelled: bool, is_cancelled: bool, time_changed: bool) -> str:
+    """Return the word that heads a change notice: "Cancelled", "Back on", "Moved" (a new
+    time) or "New place"."""
+    if is_cancelled and not was_cancelled:
+        return CANCELLED_MARKER
+    if was_cancelled and not is_cancelled:
+        return BACK_ON_MARKER
+    return MOVED_MARKER if time_changed else NEW_PLACE_MARKER
+
+
+def change_sentence(marker: str, *, previous_when: str, previous_location: str) -> str:
+    """Return the sentence that opens a change notice, saying what was known before."""
+    if marker == CANCELLED_MARKER:
+        return f"This talk is cancelled (it was on {previous_when})."
+    if marker == BACK_ON_MARKER:
+        return "This talk is back on: it takes place as below."
+    if marker == MOVED_MARKER:
+        return f"This talk has moved: it was on {previous_when}."
+    where = f" (it was in {previous_location})" if previous_location else ""
+    return f"This talk takes place in a new place{where}."

@@ -1,9 +1,11 @@
+import contextlib
 import datetime
 import uuid
 import zoneinfo
 from collections.abc import Collection, Sequence
 from urllib.parse import urlencode
 
+import simple_history
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -19,14 +21,16 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
 from config.site import absolute_url
 from seminars import formatting
 from seminars.formatting import day_label
-from speakers.fields import HttpsURLField
+from speakers.fields import HttpsURLField, OneLineCharField
+from speakers.history import TrackedHistory
+from speakers.markdown import markdown_to_text
 from speakers.models import Affiliation, Speaker, SpeakerQuerySet
 from speakers.slugs import SluggedModel
 
@@ -41,6 +45,38 @@ def validate_timezone(name: str) -> None:
             params={"name": name},
             code="unknown_timezone",
         ) from error
+
+
+# Talk dates lie in these years: the model, the admin form and the CSV import refuse others
+# with this message. A stored date outside them (saved before the rule, or written around it)
+# is kept from the public (TalkQuerySet.public()): year 1 has no local time west of UTC and
+# year 9999 no following year for a calendar's timezone rules.
+TALK_YEARS = range(1900, 2201)
+EARLIEST_TALK_MOMENT = datetime.datetime(TALK_YEARS.start, 1, 1, tzinfo=datetime.UTC)
+LATEST_TALK_MOMENT = datetime.datetime(TALK_YEARS.stop, 1, 1, tzinfo=datetime.UTC)
+TALK_YEARS_MESSAGE = (
+    f"Talk dates lie between the years {TALK_YEARS.start} and {TALK_YEARS.stop - 1}; "
+    "check the year you typed."
+)
+
+
+def validate_talk_moment(moment: datetime.datetime) -> None:
+    """Refuse a talk's start or end outside TALK_YEARS (in UTC)."""
+    try:
+        within = EARLIEST_TALK_MOMENT <= moment < LATEST_TALK_MOMENT
+    except OverflowError:  # year 1 or 9999 with a UTC offset that leaves the calendar
+        within = False
+    if not within:
+        raise ValidationError(TALK_YEARS_MESSAGE, code="implausible_year")
+
+
+def in_zone(moment: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.datetime:
+    """Return `moment` in `zone`, or as it is when `zone` has no such time (year 1 west of
+    UTC, year 9999 east of it): staff must still be able to open a mistyped talk."""
+    try:
+        return moment.astimezone(zone)
+    except OverflowError:
+        return moment
 
 
 def default_timezone() -> str:
@@ -64,9 +100,9 @@ class VenueQuerySet(models.QuerySet):
 class Venue(SluggedModel):
     """A place where talks happen: a building or room with an address, or an online venue."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = OneLineCharField(max_length=200, unique=True)
     address = models.TextField(blank=True, help_text="Postal address, one part per line.")
-    room = models.CharField(
+    room = OneLineCharField(
         "room details",
         max_length=200,
         blank=True,
@@ -87,8 +123,12 @@ class Venue(SluggedModel):
     is_online = models.BooleanField(
         "online only", default=False, help_text="An online-only venue has no address."
     )
+    # When the row last changed: calendar events at the venue take it as their LAST-MODIFIED
+    # when it is later than the talk's own (a rename changes their LOCATION).
+    updated = models.DateTimeField(auto_now=True)
 
     objects = VenueQuerySet.as_manager()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -157,7 +197,7 @@ class SeriesQuerySet(models.QuerySet):
 
 
 class Series(SluggedModel):
-    name = models.CharField(max_length=200, unique=True)
+    name = OneLineCharField(max_length=200, unique=True)
     description = models.TextField(blank=True, help_text="Markdown.")
     timezone = models.CharField(
         max_length=64,
@@ -174,7 +214,7 @@ class Series(SluggedModel):
         related_name="default_of_series",
         help_text="Where the series' talks usually happen; a new talk starts with it.",
     )
-    default_location = models.CharField(
+    default_location = OneLineCharField(
         "default room detail",
         max_length=200,
         blank=True,
@@ -213,8 +253,12 @@ class Series(SluggedModel):
         default=datetime.time(9, 0),
         help_text="The time of day it goes out, in the series' timezone.",
     )
+    # When the row last changed: calendar events that show it take it as their LAST-MODIFIED
+    # when it is later than the talk's own (a rename changes their bytes).
+    updated = models.DateTimeField(auto_now=True)
 
     objects = SeriesQuerySet.as_manager()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -275,7 +319,7 @@ class EventTypeQuerySet(models.QuerySet):
 
 
 class EventType(SluggedModel):
-    name = models.CharField(max_length=100, unique=True)
+    name = OneLineCharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     colour = models.CharField(
         max_length=7,
@@ -283,8 +327,12 @@ class EventType(SluggedModel):
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour such as #1f6feb.")],
         help_text="Optional badge colour, e.g. #1f6feb.",
     )
+    # When the row last changed: calendar events that show it take it as their LAST-MODIFIED
+    # when it is later than the talk's own (a rename changes their bytes).
+    updated = models.DateTimeField(auto_now=True)
 
     objects = EventTypeQuerySet.as_manager()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -368,8 +416,13 @@ class OnlineLinkVisibility(models.TextChoices):
 
 class TalkQuerySet(models.QuerySet):
     def public(self) -> "TalkQuerySet":
-        """Return the talks the public may see: published and cancelled ones."""
-        return self.filter(status__in=Talk.PUBLIC_STATUSES)
+        """Return the talks the public may see: published and cancelled ones, dated within
+        TALK_YEARS (another date is a typo staff must fix first)."""
+        return self.within_talk_years().filter(status__in=Talk.PUBLIC_STATUSES)
+
+    def within_talk_years(self) -> "TalkQuerySet":
+        """Return the talks dated within TALK_YEARS: only those can be shown on a page."""
+        return self.filter(start__gte=EARLIEST_TALK_MOMENT, end__lt=LATEST_TALK_MOMENT)
 
     def scheduled(self) -> "TalkQuerySet":
         """Return the talks that are published and not cancelled."""
@@ -425,24 +478,49 @@ class TalkQuerySet(models.QuerySet):
         """Return the earliest scheduled talk that has not ended."""
         return self.scheduled().upcoming(now).first()
 
+    def with_timed_links(self) -> "TalkQuerySet":
+        """Return the talks whose online link the public sees from shortly before the start."""
+        return self.filter(online_link_visibility=OnlineLinkVisibility.BEFORE_START).exclude(
+            online_url=""
+        )
+
     def moments_around(
-        self, now: datetime.datetime, fields: Sequence[str] = ("start", "end")
+        self,
+        now: datetime.datetime,
+        fields: Sequence[str] = ("start", "end"),
+        *,
+        links: bool = False,
     ) -> tuple[datetime.datetime | None, datetime.datetime | None]:
         """Return the last start or end at or before `now` and the first one after it: what
         is upcoming, past or happening stays the same between the two. With fields=("end",),
-        only ends count: which talks are upcoming and which past stays the same."""
+        only ends count: which talks are upcoming and which past stays the same. With
+        `links`, the moments at which an online link becomes public count too.
 
-        def first(field: str, **lookup: datetime.datetime) -> Subquery:
+        One query of one-row index scans, whatever the archive holds.
+        """
+
+        def first(talks: "TalkQuerySet", field: str, **lookup: datetime.datetime) -> Subquery:
             # One row found through the index on the field, not an aggregate over every talk.
-            return Subquery(self.filter(**lookup).order_by(field).values(field.lstrip("-"))[:1])
+            return Subquery(talks.filter(**lookup).order_by(field).values(field.lstrip("-"))[:1])
 
         moments = {}
         for field in fields:
-            moments[f"last_{field}"] = first(f"-{field}", **{f"{field}__lte": now})
-            moments[f"next_{field}"] = first(field, **{f"{field}__gt": now})
+            moments[f"last_{field}"] = first(self, f"-{field}", **{f"{field}__lte": now})
+            moments[f"next_{field}"] = first(self, field, **{f"{field}__gt": now})
+        lead = datetime.timedelta(minutes=settings.ONLINE_LINK_MINUTES_BEFORE)
+        if links:
+            # A link shows from `lead` before the start: its talks' starts, shifted.
+            timed = self.with_timed_links()
+            moments["last_link"] = first(timed, "-start", start__lte=now + lead)
+            moments["next_link"] = first(timed, "start", start__gt=now + lead)
         row = self.order_by().annotate(**moments).values(*moments).first() or {}
-        lasts = [row[f"last_{field}"] for field in fields if row.get(f"last_{field}")]
-        nexts = [row[f"next_{field}"] for field in fields if row.get(f"next_{field}")]
+        if row.get("last_link"):
+            row["last_link"] -= lead
+        if row.get("next_link"):
+            row["next_link"] -= lead
+        names = [*fields, "link"] if links else fields
+        lasts = [row[f"last_{name}"] for name in names if row.get(f"last_{name}")]
+        nexts = [row[f"next_{name}"] for name in names if row.get(f"next_{name}")]
         return max(lasts, default=None), min(nexts, default=None)
 
     def since(self, moment: datetime.datetime) -> "TalkQuerySet":
@@ -501,10 +579,10 @@ class TalkQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "TalkQuerySet":
         """Return the talks `user` may open: the public ones, and, for staff, the drafts of
-        the series they may edit (the admin's preview)."""
+        the series they may edit (the admin's preview), dated within TALK_YEARS."""
         if not user.is_staff:
             return self.public()
-        return self.filter(
+        return self.within_talk_years().filter(
             Q(status__in=Talk.PUBLIC_STATUSES)
             | Q(series__in=Series.objects.editable_by(user).values("pk"))
         )
@@ -548,15 +626,19 @@ class Talk(SluggedModel):
     # §3.8.7.4: SEQUENCE goes up when DTSTART, DTEND, LOCATION, SUMMARY or STATUS change).
     SEQUENCE_FIELDS = ("start", "end", "venue_id", "location", "title", "status")
 
-    title = models.CharField(max_length=300)
+    title = OneLineCharField(max_length=300)
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="talks")
     event_types = models.ManyToManyField(EventType, blank=True, related_name="talks")
     speakers = models.ManyToManyField(
-        "speakers.Speaker", through="TalkSpeaker", related_name="talks", blank=True
+        "speakers.Speaker", through="seminars.TalkSpeaker", related_name="talks", blank=True
     )
-    start = models.DateTimeField(help_text="In the series' timezone.")
+    start = models.DateTimeField(
+        help_text="In the series' timezone.", validators=[validate_talk_moment]
+    )
     end = models.DateTimeField(
-        blank=True, help_text="In the series' timezone. Leave blank for the series' default length."
+        blank=True,
+        help_text="In the series' timezone. Leave blank for the series' default length.",
+        validators=[validate_talk_moment],
     )
     venue = models.ForeignKey(
         Venue,
@@ -566,7 +648,7 @@ class Talk(SluggedModel):
         related_name="talks",
         help_text="Leave blank for the series' default venue.",
     )
-    location = models.CharField(
+    location = OneLineCharField(
         "room detail",
         max_length=200,
         blank=True,
@@ -590,7 +672,10 @@ class Talk(SluggedModel):
         default=False, help_text="Guests must register before they come."
     )
     abstract = models.TextField(blank=True, help_text="Markdown.")
-    host = models.CharField(max_length=200, blank=True)
+    # The abstract as plain text, made on save: calendars show it for thousands of talks at
+    # once, and rendering Markdown was most of the cost of building them.
+    abstract_text = models.TextField(blank=True, editable=False)
+    host = OneLineCharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     is_placeholder = models.BooleanField(
         "placeholder",
@@ -610,6 +695,7 @@ class Talk(SluggedModel):
     updated = models.DateTimeField(auto_now=True)
 
     objects = TalkQuerySet.as_manager()
+    # Talk.history (its versions) is attached below TalkSpeaker, which each version copies.
 
     slug_source = "title"
 
@@ -628,6 +714,16 @@ class Talk(SluggedModel):
             # Newest first (archive, admin) without sorting every talk; what is upcoming.
             models.Index(fields=["start", "id"], name="talk_start"),
             models.Index(fields=["end"], name="talk_end"),
+            # When the next online link becomes public: the talks with such links, by start.
+            models.Index(
+                fields=["start"],
+                condition=Q(
+                    status__in=("published", "cancelled"),
+                    online_link_visibility="before_start",
+                )
+                & ~Q(online_url=""),
+                name="talk_timed_link_start",
+            ),
         ]
 
     def __str__(self):
@@ -635,16 +731,13 @@ class Talk(SluggedModel):
 
     def save(self, *args, **kwargs):
         self.apply_series_defaults()
-        changed_fields = {"edit_version", "updated"}
+        self.abstract_text = markdown_to_text(self.abstract)
+        changed_fields = {"edit_version", "updated", "abstract_text"}
         stored = self._stored_values()
+        # Whether the public saw the talk before this save (seminars/signals.py reads it).
+        self._public_before = stored is not None and stored["status"] in self.PUBLIC_STATUSES
         if stored is not None:
-            self.edit_version += 1
-            if any(stored[name] != getattr(self, name) for name in self.SEQUENCE_FIELDS):
-                self.sequence += 1
-                changed_fields.add("sequence")
-            if stored["start"] != self.start and stored["status"] in self.PUBLIC_STATUSES:
-                self.previous_start = stored["start"]
-                changed_fields.add("previous_start")
+            changed_fields |= self.record_edit(stored)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *changed_fields}
         super().save(*args, **kwargs)
@@ -657,13 +750,28 @@ class Talk(SluggedModel):
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise ValidationError({"end": "The end must be after the start."})
 
+    def record_edit(self, stored: dict) -> set[str]:
+        """Count an edit of this talk, whose SEQUENCE_FIELDS were `stored`: a new edit
+        version, a new calendar sequence if one of them changed, and the start the public knew
+        if it moved. Return the fields set besides edit_version."""
+        changed = set()
+        self.edit_version += 1
+        if any(stored[name] != getattr(self, name) for name in self.SEQUENCE_FIELDS):
+            self.sequence += 1
+            changed.add("sequence")
+        if stored["start"] != self.start and stored["status"] in self.PUBLIC_STATUSES:
+            self.previous_start = stored["start"]
+            changed.add("previous_start")
+        return changed
+
     def apply_series_defaults(self) -> None:
         """Fill a blank end (start + default duration), and a blank venue and room detail,
         from the series."""
         if self.series_id is None:
             return
         if self.end is None and self.start is not None:
-            self.end = self.start + self.series.default_duration
+            with contextlib.suppress(OverflowError):  # validate_talk_moment refuses the start
+                self.end = self.start + self.series.default_duration
         if self.venue_id is None and not self.location:
             self.venue_id = self.series.default_venue_id
             self.location = self.series.default_location
@@ -703,13 +811,13 @@ class Talk(SluggedModel):
 
     @property
     def local_start(self) -> datetime.datetime:
-        """Return the start in the series' timezone."""
-        return self.start.astimezone(self.series.zoneinfo)
+        """Return the start in the series' timezone (see in_zone)."""
+        return in_zone(self.start, self.series.zoneinfo)
 
     @property
     def local_end(self) -> datetime.datetime:
-        """Return the end in the series' timezone."""
-        return self.end.astimezone(self.series.zoneinfo)
+        """Return the end in the series' timezone (see in_zone)."""
+        return in_zone(self.end, self.series.zoneinfo)
 
     def is_happening(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -785,6 +893,10 @@ class TalkSpeaker(models.Model):
         super().save(*args, **kwargs)
 
 
+# Each version of a talk keeps its tags and its speakers (in order, with their affiliation then).
+simple_history.register(Talk, records_class=TrackedHistory, m2m_fields=("event_types", "speakers"))
+
+
 def material_file_name(material: "Material", filename: str) -> str:
     """Return a random stored name: the uploader's file name is never used on disk."""
     return f"materials/{uuid.uuid4().hex}.pdf"
@@ -849,39 +961,18 @@ CONTENT_VERSION_PK = 1
 
 class ContentVersionQuerySet(models.QuerySet):
     def current(self) -> "ContentVersion":
-        """Return the site's content version (the row is made if it is missing), with
-        `links_shown`: how many online links have become public by now, in the same query.
+        """Return the site's content version (the row is made if it is missing): one row
+        read by its primary key, whatever the archive holds.
 
-        An online link that becomes public at its time changes what feeds and pages show
-        without any write, so responses key on that count as well as on the counter.
+        What changes by itself with the clock (an online link becoming public, a talk
+        starting or ending) is not in the version: responses name the stretch of time in
+        which they hold (Talk.objects.moments_around(), seminars/http/conditional.py).
         """
-        now = timezone.now()
-        shown = (
-            Talk.objects.public()
-            .filter(online_link_visibility=OnlineLinkVisibility.BEFORE_START)
-            .exclude(online_url="")
-            .filter(
-                start__lte=now + datetime.timedelta(minutes=settings.ONLINE_LINK_MINUTES_BEFORE)
-            )
-            .order_by()
-            .values("online_link_visibility")
-        )
-        version = (
-            self.annotate(
-                links_shown=Coalesce(
-                    Subquery(shown.annotate(count=models.Count("pk")).values("count")), 0
-                ),
-                last_link_start=Subquery(
-                    shown.annotate(latest=models.Max("start")).values("latest")
-                ),
-            )
-            .filter(pk=CONTENT_VERSION_PK)
-            .first()
-        )
+        version = self.filter(pk=CONTENT_VERSION_PK).first()
         if version is None:
             self.get_or_create(
                 pk=CONTENT_VERSION_PK,
-                defaults={"changed_at": now.replace(microsecond=0)},
+                defaults={"changed_at": timezone.now().replace(microsecond=0)},
             )
             return self.current()
         return version
@@ -940,20 +1031,10 @@ class ContentVersion(models.Model):
         return f"Content version {self.counter} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
 
     @property
-    def modified_at(self) -> datetime.datetime:
-        """Return when the public content last changed: the last write, or the moment the
-        latest online link became public, whichever is later (for Last-Modified)."""
-        last_link_start = getattr(self, "last_link_start", None)
-        if last_link_start is None:
-            return self.changed_at
-        shown_at = last_link_start - datetime.timedelta(minutes=settings.ONLINE_LINK_MINUTES_BEFORE)
-        return max(self.changed_at, shown_at.replace(microsecond=0))
-
-    @property
     def key(self) -> str:
-        """Return what identifies the public content now: the counter, and how many online
-        links have become public (see ContentVersionQuerySet.current())."""
-        return f"{self.counter}.{getattr(self, 'links_shown', 0)}"
+        """Return what identifies the public content now (with changed_at, see
+        seminars/http/conditional.version_digest())."""
+        return str(self.counter)
 
 
 class AnnouncementQuerySet(models.QuerySet):
@@ -1022,3 +1103,7 @@ class Announcement(models.Model):
         if self.kind == self.Kind.WEEK:
             return f"{self.series}: the week of {day_label(self.week_start)}"
         return f"{self.series}: {self.talk}"
+
+
+# The audience's email subscriptions live beside the code that mails them.
+from seminars.mail.models import Delivery, SeriesAudience, Subscriber, ToldState  # noqa: E402, F401

@@ -2,15 +2,22 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from seminars.models import Talk, TalkSpeaker
+from seminars.models import TALK_YEARS_MESSAGE, Talk, TalkSpeaker, validate_talk_moment
 
 
 def shift_wall_clock(moment: datetime.datetime, zone, weeks: int) -> datetime.datetime:
-    """Return `moment` moved by `weeks`, keeping its wall-clock time in `zone` across DST."""
-    local = moment.astimezone(zone).replace(tzinfo=None) + datetime.timedelta(weeks=weeks)
-    return local.replace(tzinfo=zone)
+    """Return `moment` moved by `weeks`, keeping its wall-clock time in `zone` across DST;
+    raise ValidationError if that leaves TALK_YEARS."""
+    try:
+        local = moment.astimezone(zone).replace(tzinfo=None) + datetime.timedelta(weeks=weeks)
+    except OverflowError:
+        raise ValidationError(TALK_YEARS_MESSAGE, code="implausible_year") from None
+    shifted = local.replace(tzinfo=zone)
+    validate_talk_moment(shifted)
+    return shifted
 
 
 def publish_talk(talk: Talk) -> Talk:
@@ -34,7 +41,8 @@ def touch_talk(talk: Talk) -> None:
 
 @transaction.atomic
 def duplicate_talk(talk: Talk, weeks: int = 1) -> Talk:
-    """Return a draft copy of `talk` `weeks` later, same wall-clock time, speakers and tags."""
+    """Return a draft copy of `talk` `weeks` later, same wall-clock time, speakers and tags;
+    raise ValidationError if the copy would fall outside TALK_YEARS."""
     zone = talk.series.zoneinfo
     copy = Talk.objects.create(
         title=talk.title,

@@ -1,4 +1,5 @@
-"""Cache invalidation: every change to what the public sees bumps the content version.
+"""Cache invalidation: every change to what the public sees bumps the content version, and
+nothing else does (a draft's edits are not seen).
 
 Infrastructure, not domain logic (which stays in save() and services): the public pages and
 the calendar feeds key their cached bodies, ETag and Last-Modified on ContentVersion, so
@@ -10,6 +11,7 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from seminars.models import ContentVersion, EventType, Series, Talk, TalkSpeaker
@@ -29,8 +31,38 @@ def bump_content_version(**kwargs) -> None:
     # moving changed_at a second ahead for every row.
     if kwargs.get("raw") or _bump_deferred.get():
         return
-    if kwargs.get("action", "post_add") in M2M_CHANGES:
+    if kwargs.get("action", "post_add") in M2M_CHANGES and is_public_change(**kwargs):
         ContentVersion.objects.bump()
+
+
+def is_public_change(instance=None, **kwargs) -> bool:
+    """Whether a saved, deleted or relinked row may change what the public sees.
+
+    A draft's edits must not move the validators of public pages, feeds and the API: they
+    would tell anyone when staff work on drafts, and make every subscriber download again.
+    """
+    if isinstance(instance, Talk):
+        # _public_before: set by Talk.save(); a talk unpublished must still disappear.
+        return instance.is_public or getattr(instance, "_public_before", False)
+    if isinstance(instance, TalkSpeaker):
+        return Talk.objects.public().filter(pk=instance.talk_id).exists()
+    if kwargs.get("signal") is post_delete:
+        return True
+    if isinstance(instance, Speaker):
+        return Talk.objects.public().filter(talk_speakers__speaker=instance).exists()
+    if isinstance(instance, Affiliation):
+        return (
+            Talk.objects.public()
+            .filter(
+                Q(talk_speakers__affiliation=instance)
+                | Q(talk_speakers__speaker__affiliation=instance)
+            )
+            .exists()
+        )
+    if kwargs.get("model") is Talk and kwargs.get("pk_set") is not None:
+        # A relation changed from the other side (event_type.talks.add(...)).
+        return Talk.objects.public().filter(pk__in=kwargs["pk_set"]).exists()
+    return True
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ urlpatterns = [
     path("talks/<slug:slug>/", views.TalkDetailView.as_view(), name="talk-detail"),
     path("archive/", views.ArchiveView.as_view(), name="archive"),
     re_path(
-        r"^archive/(?P<year>19[0-9]{2}|20[0-9]{2})/$",
+        r"^archive/(?P<year>[0-9]{4})/$",
         views.ArchiveYearView.as_view(),
         name="archive-year",
     ),
@@ -66,6 +66,27 @@ urlpatterns = [
         name="talk-calendar",
     ),
     path("subscribe/", calendar_views.SubscribeView.as_view(), name="subscribe"),
+    path("subscribe/email/", announcement_views.SignupView.as_view(), name="email-signup"),
+    path(
+        "subscribe/email/sent/",
+        announcement_views.SignupSentView.as_view(),
+        name="email-signup-sent",
+    ),
+    path(
+        "subscribe/email/confirm/<str:token>/",
+        announcement_views.ConfirmView.as_view(),
+        name="email-confirm",
+    ),
+    path(
+        "subscribe/email/manage/<str:token>/",
+        announcement_views.ManageView.as_view(),
+        name="email-manage",
+    ),
+    path(
+        "subscribe/email/unsubscribe/<str:token>/",
+        announcement_views.UnsubscribeView.as_view(),
+        name="email-unsubscribe",
+    ),
     path(
         "series/<slug:slug>/announcement.txt",
         announcement_views.SeriesAnnouncementView.as_view(),

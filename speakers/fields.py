@@ -1,8 +1,11 @@
-"""Model fields: HttpsURLField is shared by both apps (`seminars` builds on `speakers`)."""
+"""Model fields: HttpsURLField and OneLineCharField are shared by both apps (`seminars`
+builds on `speakers`)."""
 
+import re
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 
@@ -18,6 +21,27 @@ class HttpsURLField(models.URLField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+# C0 and C1 control characters (CR, LF, tab, NUL, ESC, …) and the Unicode line and paragraph
+# separators: a title holding one breaks mail headers (BadHeaderError) and calendar lines.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def validate_one_line(value: str) -> None:
+    """Refuse a line break or another control character in a one-line text."""
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            "Use one line of text, without line breaks, tabs or other control characters.",
+            code="control_character",
+        )
+
+
+class OneLineCharField(models.CharField):
+    """A CharField for one line of text (a name, a title, a room): control characters are
+    refused wherever the model is validated (admin, CSV import)."""
+
+    default_validators = [validate_one_line]
 
 
 class PhotoFormField(forms.FileField):

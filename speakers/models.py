@@ -4,7 +4,8 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
 from speakers import photos
-from speakers.fields import HttpsURLField, PhotoField
+from speakers.fields import HttpsURLField, OneLineCharField, PhotoField
+from speakers.history import TrackedHistory
 from speakers.slugs import SluggedModel
 
 # Migration 0001 names this validator; the photo field now checks uploads in full (PhotoFormField).
@@ -45,11 +46,16 @@ class RetiredSlug(models.Model):
 
 
 class Affiliation(SluggedModel):
-    name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(
+    name = OneLineCharField(max_length=200, unique=True)
+    short_name = OneLineCharField(
         max_length=50, blank=True, help_text='Optional abbreviation, e.g. "MIT".'
     )
     url = HttpsURLField("website", blank=True)
+    # When the row last changed: calendar events that show it take it as their LAST-MODIFIED
+    # when it is later than the talk's own (a rename changes their bytes).
+    updated = models.DateTimeField(auto_now=True)
+
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -70,7 +76,7 @@ class SpeakerQuerySet(models.QuerySet):
 
 
 class Speaker(SluggedModel):
-    name = models.CharField(max_length=200)
+    name = OneLineCharField(max_length=200)
     affiliation = models.ForeignKey(
         Affiliation,
         on_delete=models.PROTECT,
@@ -79,7 +85,7 @@ class Speaker(SluggedModel):
         related_name="speakers",
         help_text="The current affiliation. Each talk keeps the affiliation the speaker had then.",
     )
-    position = models.CharField(
+    position = OneLineCharField(
         max_length=200, blank=True, help_text='e.g. "PhD student" or "Professor".'
     )
     bio = models.TextField(blank=True, help_text="Markdown.")
@@ -98,8 +104,12 @@ class Speaker(SluggedModel):
     email = models.EmailField(
         blank=True, help_text="Private: for organisers only, never shown on the site."
     )
+    # When the row last changed: calendar events that show it take it as their LAST-MODIFIED
+    # when it is later than the talk's own (a rename changes their bytes).
+    updated = models.DateTimeField(auto_now=True)
 
     objects = SpeakerQuerySet.as_manager()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]

@@ -1,9 +1,16 @@
 """Slugs that are made automatically, never collide, and keep answering after a rename."""
 
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import slugify
 
 SLUG_MAX_LENGTH = 80
+RETIRED_SLUG_PROBLEM = (
+    "was the address of another one before it was renamed, and still leads there; choose "
+    "another slug"
+)
 
 
 def unique_slug(instance: models.Model, source: str) -> str:
@@ -16,7 +23,7 @@ def unique_slug(instance: models.Model, source: str) -> str:
     from speakers.models import RetiredSlug  # models.py imports this module
 
     model = type(instance)
-    base = slugify(source)[:SLUG_MAX_LENGTH].strip("-") or model._meta.model_name
+    base = slug_base(instance, source)
     taken = set(
         model._default_manager.filter(slug__startswith=base)
         .exclude(pk=instance.pk)
@@ -27,12 +34,49 @@ def unique_slug(instance: models.Model, source: str) -> str:
         .filter(slug__startswith=base)
         .values_list("slug", flat=True)
     )
-    candidate, number = base, 1
+    return free_slug(base, taken)
+
+
+def assign_unique_slugs(instances: Sequence["SluggedModel"]) -> None:
+    """Give each of `instances` (new objects of one model) that has no slug one made from its
+    `slug_source`, as unique_slug() does, in two queries for them all (an import)."""
+    from speakers.models import RetiredSlug  # models.py imports this module
+
+    if not instances:
+        return
+    model = type(instances[0])
+    taken = set(model._default_manager.values_list("slug", flat=True))
+    taken |= set(RetiredSlug.objects.for_model(model).values_list("slug", flat=True))
+    taken |= {instance.slug for instance in instances if instance.slug}
+    last_numbers: dict[str, int] = {}
+    for instance in instances:
+        if not instance.slug:
+            base = slug_base(instance, getattr(instance, instance.slug_source))
+            instance.slug = free_slug(base, taken, last_numbers)
+            taken.add(instance.slug)
+
+
+def slug_base(instance: models.Model, source: str) -> str:
+    return slugify(source)[:SLUG_MAX_LENGTH].strip("-") or instance._meta.model_name
+
+
+def free_slug(base: str, taken: set[str], last_numbers: dict[str, int] | None = None) -> str:
+    """Return `base`, or `base` with the first numeric suffix not in `taken` (counting on from
+    the one `last_numbers` remembers for it, so that many equal titles stay quick)."""
+    last_numbers = {} if last_numbers is None else last_numbers
+    candidate, number = base, last_numbers.get(base, 1)
+    if number > 1:
+        candidate = with_suffix(base, number)
     while candidate in taken:
         number += 1
-        suffix = f"-{number}"
-        candidate = base[: SLUG_MAX_LENGTH - len(suffix)].rstrip("-") + suffix
+        candidate = with_suffix(base, number)
+    last_numbers[base] = number
     return candidate
+
+
+def with_suffix(base: str, number: int) -> str:
+    suffix = f"-{number}"
+    return base[: SLUG_MAX_LENGTH - len(suffix)].rstrip("-") + suffix
 
 
 class SluggedModel(models.Model):
@@ -57,3 +101,28 @@ class SluggedModel(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        """Refuse a slug that another object of the model had: its old address redirects
+        there, and taking it over would serve this object at that address."""
+        from speakers.models import RetiredSlug  # models.py imports this module
+
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if (
+            self.slug
+            and "slug" not in errors
+            and "slug" not in (exclude or ())
+            and RetiredSlug.objects.for_model(type(self))
+            .filter(slug=self.slug)
+            .exclude(object_id=self.pk)
+            .exists()
+        ):
+            errors["slug"] = [
+                ValidationError(f"“{self.slug}” {RETIRED_SLUG_PROBLEM}.", code="retired_slug")
+            ]
+        if errors:
+            raise ValidationError(errors)

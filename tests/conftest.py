@@ -1,4 +1,5 @@
 import json
+import logging
 import os
 
 import pytest
@@ -66,3 +67,23 @@ def staff_client(db, client):
     user = get_user_model().objects.create(username="organiser", is_staff=True, is_superuser=True)
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 (an ephemeral port) that the site sends through;
+    return its inbox (tests/smtp.py)."""
+    from tests.smtp import EphemeralController, Inbox
+
+    inbox = Inbox()
+    # aiosmtpd logs each envelope; the site's own logs never name a recipient.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    controller = EphemeralController(inbox, hostname="127.0.0.1", port=0)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield inbox
+    controller.stop()

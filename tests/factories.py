@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from seminars.devdata.generate import unique_slugs
 from seminars.models import EventType, Material, Series, Talk, TalkSpeaker, Venue
@@ -173,6 +174,7 @@ def make_talks(
             venue=venue,
             location="Room 101",
             abstract="An abstract.",
+            abstract_text="An abstract.",  # what save() makes of it
             status=Talk.Status.PUBLISHED,
         )
         for n, title, slug in zip(numbers, titles, unique_slugs(Talk, titles), strict=True)
@@ -196,3 +198,14 @@ def make_talks(
     )
     bump_content_version()
     return talks
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed email subscriber to every talk."""
+
+    class Meta:
+        model = "seminars.Subscriber"
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    everything = True
+    confirmed_at = factory.LazyFunction(timezone.now)

@@ -6,8 +6,16 @@ fails. A change in one of these numbers is a change in what the site costs: say 
 commit.
 """
 
-from seminars.models import EventType, Series
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group, User
+
+from seminars.models import Announcement, EventType, Series
 from speakers.models import Affiliation, Speaker
+
+# The first calendar or API response of a worker after the content changes, or after an
+# online link became public, also asks when the next link becomes public (one query of
+# one-row index scans, seminars/http/conditional.link_window); later ones reuse the answer.
+LINK_WINDOW = 1
 
 QUERIES = {
     # The page cache: a hit (200 or 304) reads only the content version; a miss adds the
@@ -17,18 +25,23 @@ QUERIES = {
     # The 404 of an unknown talk, never cached: version, window, talk, renamed-slug lookup.
     "unknown talk page": 4,
     # A 304 to a calendar feed whose body is cached, and one whose body is not: the version,
-    # then the series (a 404 must stay a 404); no talks.
+    # then the series (a 404 must stay a 404); no talks. Without the body, the worker also
+    # starts afresh (LINK_WINDOW).
     "calendar 304": 1,
-    "calendar 304 without cached body": 2,
+    "calendar 304 without cached body": 2 + LINK_WINDOW,
     # One talk's .ics download: version, the talk, then its values, speakers, tags and
     # materials.
-    "talk calendar": 6,
+    "talk calendar": 6 + LINK_WINDOW,
     # Talk.objects.with_speakers(): the talk, its speaker links with speakers, affiliations.
     "talk with speakers": 3,
     "content version read": 1,
     "content version bump": 1,
-    # The admin's talk list once the session is warm.
-    "admin talk changelist": 11,
+    # The admin's talk list once the session is warm (one query of it checks that no talk is
+    # dated outside TALK_YEARS, which the date hierarchy could not show).
+    "admin talk changelist": 12,
+    # The admin's dashboard: session, user, series, next talks and their speakers, open slots,
+    # drafts, talks to announce, weeks announced, failed announcements, recent actions.
+    "admin dashboard": 11,
 }
 
 # Public pages and what their views cost on a page-cache miss ("page cache miss" more).
@@ -52,14 +65,14 @@ PAGES = {
     "/archive/?has=slides": 5,
 }
 
-# Calendar feeds, built afresh: version, talks, their speakers, their tags, their materials,
-# and one more query per filter that names objects.
+# Calendar feeds, built afresh after a change: version, talks, their speakers, their tags,
+# their materials, one more query per filter that names objects, and LINK_WINDOW.
 CALENDARS = {
-    "/calendar.ics": 5,
-    "/calendar.ics?series=test-seminar&tag=seminar&speaker=shared-speaker": 8,
-    "/speakers/shared-speaker/calendar.ics": 6,
-    "/venues/shared-hall/calendar.ics": 6,
-    "/calendar.ics?venue=shared-hall&has=slides": 6,
+    "/calendar.ics": 5 + LINK_WINDOW,
+    "/calendar.ics?series=test-seminar&tag=seminar&speaker=shared-speaker": 8 + LINK_WINDOW,
+    "/speakers/shared-speaker/calendar.ics": 6 + LINK_WINDOW,
+    "/venues/shared-hall/calendar.ics": 6 + LINK_WINDOW,
+    "/calendar.ics?venue=shared-hall&has=slides": 6 + LINK_WINDOW,
 }
 
 EMBEDS = {
@@ -72,15 +85,16 @@ EMBEDS = {
     "/embed/?series=test-seminar": 2,
 }
 
+# API responses built after a change (each with LINK_WINDOW).
 API = {
-    "/api/talks/": 7,
-    "/api/talks/?when=past&limit=5": 7,
+    "/api/talks/": 7 + LINK_WINDOW,
+    "/api/talks/?when=past&limit=5": 7 + LINK_WINDOW,
     "/api/talks/?when=all&series=test-seminar&tag=seminar&tag=tech-week&speaker=shared-speaker"
-    "&from=2020-01-01&to=2030-12-31&page=2&limit=3": 9,
-    "/api/talks/talk-1/": 5,
-    "/api/talks/?when=all&venue=shared-hall&has=slides&has=recording": 7,
-    "/api/series/": 3,
-    "/api/speakers/shared-speaker/": 2,
+    "&from=2020-01-01&to=2030-12-31&page=2&limit=3": 9 + LINK_WINDOW,
+    "/api/talks/talk-1/": 5 + LINK_WINDOW,
+    "/api/talks/?when=all&venue=shared-hall&has=slides&has=recording": 7 + LINK_WINDOW,
+    "/api/series/": 3 + LINK_WINDOW,
+    "/api/speakers/shared-speaker/": 2 + LINK_WINDOW,
 }
 
 # A repeated API request answered 304 (on the demo): the content version, and for lists of
@@ -96,4 +110,18 @@ API_304 = {
 
 # Other admin lists once the session is warm: session, user, the list's count queries, the
 # rows (with their related columns) and the filters' choices.
-ADMIN_CHANGELISTS = {Series: 5, EventType: 5, Speaker: 6, Affiliation: 5}
+ADMIN_CHANGELISTS = {
+    Series: 5,
+    EventType: 5,
+    Speaker: 6,
+    Affiliation: 5,
+    # Its date hierarchy adds the date range, the years and the check that no row lies outside
+    # the years it can show; filters add their choices.
+    Announcement: 9,
+    User: 6,
+    Group: 5,
+    # django-axes' login logs (superusers only), each with a date hierarchy.
+    AccessAttempt: 8,
+    AccessLog: 8,
+    AccessFailureLog: 8,
+}

@@ -13,7 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from seminars.mail import tokens
 from seminars.models import Material, Talk
+from tests.factories import SubscriberFactory
 
 ACCEPTABLE = {200, 301, 302, 304, 400, 404}
 QUERY_KEYS = [
@@ -125,6 +127,10 @@ def test_every_public_route_answers_its_valid_form(client, demo, media_root, rou
     kind = segments[segments.index("{slug}") - 1] if "{slug}" in segments else ""
     url = route.replace("{slug}", valid["slug"].get(kind, "x")).replace("{year}", valid["year"])
     url = url.replace("{pk}", valid["pk"])
+    if "{token}" in url:
+        subscriber = SubscriberFactory()
+        make = tokens.confirm_token if "/confirm/" in url else tokens.manage_token
+        url = url.replace("{token}", make(subscriber))
     if "{path}" in url:
         pytest.skip("media files are tested in tests/config/test_deploy.py")
     response = client.get(url)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import escape, linebreaks
 
 from config.site import absolute_url
 from seminars import formatting
@@ -14,7 +15,12 @@ RSS_ITEMS = 50
 
 @cacheable
 class UpcomingTalksFeed(Feed):
-    """RSS of the upcoming public talks (cancelled ones say so in their title)."""
+    """RSS of the upcoming public talks (cancelled ones say so in their title).
+
+    Feed readers render an item's title and description as HTML once the XML is parsed, so
+    both are written as HTML whose every character of the talk's text is escaped: text such
+    as "<img onerror=…>" in a title or abstract shows as written and never runs.
+    """
 
     feed_type = Rss201rev2Feed
 
@@ -36,14 +42,14 @@ class UpcomingTalksFeed(Feed):
     def item_title(self, talk):
         speakers = ", ".join(link.speaker.name for link in talk.speaker_links())
         title = f"{talk.title} ({speakers})" if speakers else talk.title
-        return formatting.with_status(title, talk)
+        return escape(" ".join(formatting.with_status(title, talk).split()))
 
     def item_description(self, talk):
         lines = [formatting.when(talk)]
         if talk.place:
             lines.append(talk.place)
         lines.append(markdown_to_text(talk.abstract))
-        return "\n\n".join(lines)
+        return linebreaks("\n\n".join(lines), autoescape=True)
 
     def item_link(self, talk):
         return absolute_url(talk.get_absolute_url())

@@ -10,13 +10,15 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from config.site import absolute_url
 from seminars import formatting
-from seminars.feeds.ical import EventData
+from seminars.feeds.ical import ALARM_MINUTES, EventData
 from seminars.models import (
     EventType,
     Material,
@@ -50,6 +52,22 @@ class UnknownFeedError(Exception):
 def normalise(values: Sequence[str]) -> tuple[str, ...]:
     """Return the non-empty values, stripped, sorted, without duplicates, at most MAX_VALUES."""
     return tuple(sorted({value.strip() for value in values if value.strip()})[:MAX_VALUES])
+
+
+class BadAlarmError(ValueError):
+    """?alarm= names another number of minutes than those offered."""
+
+
+def parse_alarm(query: QueryDict) -> int | None:
+    """Return the reminder minutes `?alarm=` asks for (None: no reminder); raise
+    BadAlarmError for anything but one of ical.ALARM_MINUTES."""
+    values = query.getlist("alarm")
+    if not values:
+        return None
+    allowed = ", ".join(map(str, ALARM_MINUTES))
+    if len(values) > 1 or values[0] not in {str(minutes) for minutes in ALARM_MINUTES}:
+        raise BadAlarmError(f"alarm must be one of {allowed} (minutes before the start).")
+    return int(values[0])
 
 
 @dataclass(frozen=True)
@@ -349,7 +367,7 @@ def select_talk(slug: str) -> Feed:
 TALK_VALUES_OF_EVENT = tuple(
     field.name
     for field in dataclasses.fields(EventData)
-    if field.name not in {"uid", "online_url", "place", "geo", "materials"}
+    if field.name not in {"uid", "online_url", "updated", "place", "geo", "materials"}
     and field.name in {talk_field.name for talk_field in Talk._meta.concrete_fields}
 )
 
@@ -365,15 +383,44 @@ PLACE = (
 )
 
 
+def latest_change_shown() -> Greatest:
+    """Return, for each talk, the latest change of any row its event shows: the talk, its
+    series, venue, speakers, their affiliations then and its event types (in the talks' query, so
+    that thousands of rows are not read for it)."""
+
+    def latest(rows: models.QuerySet, field: str) -> Coalesce:
+        changes = rows.filter(talk=OuterRef("pk")).order_by().values("talk")
+        # SQLite's GREATEST is NULL when one value is: a talk without tags is its own.
+        return Coalesce(Subquery(changes.annotate(latest=Max(field)).values("latest")), "updated")
+
+    return Greatest(
+        "updated",
+        "series__updated",
+        Coalesce("venue__updated", "updated"),
+        latest(TalkSpeaker.objects, "speaker__updated"),
+        latest(TalkSpeaker.objects, "affiliation__updated"),
+        latest(Talk.event_types.through.objects, "eventtype__updated"),
+    )
+
+
 def event_data(talks: TalkQuerySet) -> list[EventData]:
     """Return what the calendar events of `talks` show, in their order, in four queries.
 
     Plain values rather than model instances: a feed of thousands of talks is mostly made
-    of cached event bytes, and only needs to know which ones.
+    of cached event bytes, and only needs to know which ones. An event's `updated` is the
+    latest change of any row it shows (the talk, its series, venue, speakers, their affiliations
+    then, its event types), so that a rename moves its LAST-MODIFIED.
     """
     fields = TALK_VALUES_OF_EVENT
-    rows = talks.values(
-        "pk", "uid", "series__timezone", "online_url", "online_link_visibility", *fields, *PLACE
+    rows = talks.annotate(shown_updated=latest_change_shown()).values(
+        "pk",
+        "uid",
+        "shown_updated",
+        "series__timezone",
+        "online_url",
+        "online_link_visibility",
+        *fields,
+        *PLACE,
     )
     now = timezone.now()
     wanted = talks.values("pk")
@@ -409,6 +456,7 @@ def event_data(talks: TalkQuerySet) -> list[EventData]:
             else None,
             materials=tuple(materials[row["pk"]]),
             uid=str(row["uid"]),
+            updated=row["shown_updated"],
             online_url=online_url_for_public(
                 row["online_url"], row["online_link_visibility"], row["start"], now
             ),

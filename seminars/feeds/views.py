@@ -9,16 +9,18 @@ import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotFound
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from seminars.feeds import ical
 from seminars.feeds.selection import (
+    BadAlarmError,
     Feed,
     FeedQuery,
     UnknownFeedError,
     event_data,
+    parse_alarm,
     public_event_types,
     public_series,
     select_feed,
@@ -57,12 +59,19 @@ def serialised_events(events: list[ical.EventData]) -> list[bytes]:
     return [cached.get(key) or made[key] for key in keys]
 
 
-def build_calendar(feed: Feed) -> bytes:
-    """Return the bytes of `feed`'s calendar."""
+def build_calendar(feed: Feed, alarm: int | None = None) -> bytes:
+    """Return the bytes of `feed`'s calendar, with a reminder `alarm` minutes before each
+    event if asked."""
     events = event_data(feed.talks)
+    serialised = serialised_events(events)
+    if alarm is not None:
+        serialised = [
+            ical.with_alarm(event, talk, alarm)
+            for event, talk in zip(serialised, events, strict=True)
+        ]
     return ical.calendar_bytes(
         events,
-        serialised_events(events),
+        serialised,
         name=feed.name,
         description=feed.description,
         timezone_name=feed.timezone_name,
@@ -84,6 +93,10 @@ class CalendarView(ConditionalView):
     def filename(self) -> str | None:
         return None
 
+    def alarm(self) -> int | None:
+        """Return the reminder's minutes before each event, if the feed carries one."""
+        return None
+
     def dispatch(self, request, *args, **kwargs):
         self.today = timezone.localdate() if self.is_windowed() else None
         self.feed = None
@@ -91,6 +104,8 @@ class CalendarView(ConditionalView):
             return super().dispatch(request, *args, **kwargs)
         except UnknownFeedError as error:
             return HttpResponseNotFound(str(error), content_type="text/plain; charset=utf-8")
+        except BadAlarmError as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
 
     def window(self) -> Window:
         return day_window(self.today) if self.today else (None, None)
@@ -109,7 +124,7 @@ class CalendarView(ConditionalView):
         key = self.body_key()
         body = None if self.feed else local_calendars.get(key) or cache.get(key)
         if body is None:  # not cached, or evicted a moment ago
-            body = build_calendar(self.feed or self.select(self.today))
+            body = build_calendar(self.feed or self.select(self.today), self.alarm())
             cache.set(key, body, BODY_CACHE_SECONDS)
         local_calendars.set(key, body, len(body))
         return CalendarResponse(body, filename=self.filename())
@@ -126,8 +141,13 @@ class FeedView(CalendarView):
             return FeedQuery.from_query(self.request.GET)
         return FeedQuery(**{self.filter_name: (self.kwargs["slug"],)})
 
+    def alarm(self) -> int | None:
+        return parse_alarm(self.request.GET)
+
     def resource_key(self) -> str:
-        return f"feed?{self.query().key()}"
+        # Each reminder is another body, cached on its own.
+        alarm = self.alarm()
+        return f"feed?{self.query().key()}" + (f"&alarm={alarm}" if alarm else "")
 
     def is_windowed(self) -> bool:
         return self.query().windowed

@@ -34,8 +34,9 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.generic import View
 
+from seminars.http.local_copies import local_windows
 from seminars.http.release import release
-from seminars.models import ContentVersion
+from seminars.models import ContentVersion, Talk
 
 Window = tuple[datetime.datetime | None, datetime.datetime | None]
 
@@ -67,7 +68,30 @@ def last_modified(
     it a second on). It is not capped at now as RFC 9110 §8.8.2.1 asks: a value that goes
     backwards freezes Apple Calendar, which revalidates by date only.
     """
-    return max(version.modified_at, since) if since else version.modified_at
+    return max(version.changed_at, since) if since else version.changed_at
+
+
+def overlap(*windows: Window) -> Window:
+    """Return the stretch of time that is in every one of `windows` (None: unbounded)."""
+    starts = [start for start, _ in windows if start is not None]
+    ends = [end for _, end in windows if end is not None]
+    return max(starts, default=None), min(ends, default=None)
+
+
+def link_window(version: ContentVersion, now: datetime.datetime) -> Window:
+    """Return the stretch of time around `now` in which no online link becomes public.
+
+    It changes only with the content and the clock, so each worker keeps its answer for the
+    version while it holds: in a steady state a response costs the version's query alone.
+    """
+    key = f"{version.key}@{version.changed_at.isoformat()}"
+    known = local_windows.get(key)
+    if known is None or not (
+        (known[0] is None or known[0] <= now) and (known[1] is None or now < known[1])
+    ):
+        known = Talk.objects.public().moments_around(now, fields=(), links=True)
+        local_windows.set(key, known, 1)
+    return known
 
 
 def day_window(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -139,7 +163,8 @@ def is_cacheable(view: Callable) -> bool:
 class ConditionalView(View):
     """A public, read-only resource whose validators are known before its body is built: a
     conditional request is answered 304 after the content version's query (and any that
-    `window` and `ensure_exists` make), without building anything.
+    `window` and `ensure_exists` make, and link_window's when the version or the moment
+    moved), without building anything.
 
     Subclasses name the resource (`resource_key`), say in which stretch of time it holds
     when it changes by itself (`window`), and build it (`build`). `self.digest` names the
@@ -155,7 +180,8 @@ class ConditionalView(View):
 
     def window(self) -> Window:
         """Return the stretch of time around now in which the resource stays the same by
-        itself (None: unbounded); by default it changes only with the content."""
+        itself (None: unbounded), besides online links becoming public (link_window, which
+        every resource honours); by default it changes only with the content."""
         return None, None
 
     def ensure_exists(self) -> None:
@@ -168,7 +194,7 @@ class ConditionalView(View):
 
     def get(self, request, *args, **kwargs):
         version = ContentVersion.objects.current()
-        since, until = self.window()
+        since, until = overlap(self.window(), link_window(version, timezone.now()))
         bounds = [moment.isoformat() if moment else "" for moment in (since, until)]
         self.digest = version_digest(version, self.resource_key(), *bounds)
         validators = Validators(

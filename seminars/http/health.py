@@ -33,6 +33,9 @@ class HealthCheckMiddleware:
             body, status=503 if problems else 200, content_type="text/plain; charset=utf-8"
         )
         response["Cache-Control"] = "no-store"
+        # Not logged (nor mailed to ADMINS) as a server error at every probe: the cause is
+        # logged once per interval where it is found (seminars/http/tolerant_cache.py).
+        response._has_been_logged = True
         return response
 
 

@@ -52,6 +52,8 @@ class LocalCopies:
 # Per worker process: rendered pages, and calendar bodies (up to a few MB each).
 local_pages = LocalCopies(max_bytes=32 * 1024 * 1024)
 local_calendars = LocalCopies(max_bytes=64 * 1024 * 1024)
+# When the next online link becomes public, per content version (a size of 1 each).
+local_windows = LocalCopies(max_bytes=8)
 
 
 def clear_caches() -> None:
@@ -59,3 +61,4 @@ def clear_caches() -> None:
     cache.clear()
     local_pages.clear()
     local_calendars.clear()
+    local_windows.clear()

@@ -31,10 +31,11 @@ def page_window(now: datetime.datetime) -> tuple[datetime.datetime, datetime.dat
     """Return the stretch of time around `now` in which no page changes by itself.
 
     Pages change with the clock when a public talk starts ("happening now") or ends (it moves
-    from upcoming to past), and the date is bounded by midnight (site time) for good measure.
+    from upcoming to past) and when an online link becomes public; the date is bounded by
+    midnight (site time) for good measure.
     """
     midnight, next_midnight = day_window(timezone.localdate(now))
-    last, following = Talk.objects.public().moments_around(now)
+    last, following = Talk.objects.public().moments_around(now, links=True)
     return max(last or midnight, midnight), min(following or next_midnight, next_midnight)
 
 

@@ -11,14 +11,16 @@ The two bodies are templates side by side, templates/seminars/mail/announcement.
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from config.site import absolute_url
 from seminars import formatting
-from seminars.models import Series, Talk
+from seminars.models import Series, Talk, Venue
 from speakers.markdown import markdown_to_text, render_markdown
 
 
@@ -148,3 +150,130 @@ def coming_week(series: Series, now: datetime.datetime) -> datetime.date:
     while week_due_at(series, monday) > now:
         monday -= datetime.timedelta(weeks=1)
     return monday
+
+
+# The messages to email subscribers. Announcements and digests are the list's messages above
+# (one wording); these are the subscribers' own, and the footer every one of their mails has.
+
+
+# The mark of a state that names the venue; states written before venues (start|end|status|
+# location) still parse, and migration 0024 rewrote the stored ones.
+STATE_FORMAT = "v2"
+
+
+@dataclass(frozen=True)
+class TalkState:
+    """What a change notice compares: a talk's time, place (its venue and room detail, not
+    their words: a renamed venue is the same place) and status as someone was told."""
+
+    start: datetime.datetime
+    end: datetime.datetime
+    venue_id: int | None
+    location: str  # the talk's room detail
+    status: str
+
+    @classmethod
+    def of(cls, talk: Talk) -> "TalkState":
+        return cls(
+            start=talk.start,
+            end=talk.end,
+            venue_id=talk.venue_id,
+            location=talk.location,
+            status=talk.status,
+        )
+
+    @classmethod
+    def parse(cls, text: str) -> "TalkState":
+        if text.startswith(f"{STATE_FORMAT}|"):
+            _, start, end, status, venue_id, location = text.split("|", 5)
+        else:
+            (start, end, status, location), venue_id = text.split("|", 3), ""
+        return cls(
+            start=datetime.datetime.fromisoformat(start),
+            end=datetime.datetime.fromisoformat(end),
+            venue_id=int(venue_id) if venue_id else None,
+            location=location,
+            status=status,
+        )
+
+    def __str__(self):
+        utc = datetime.UTC
+        return "|".join(
+            (
+                STATE_FORMAT,
+                self.start.astimezone(utc).isoformat(),
+                self.end.astimezone(utc).isoformat(),
+                self.status,
+                "" if self.venue_id is None else str(self.venue_id),
+                self.location,
+            )
+        )[:300]
+
+    def place(self) -> str:
+        """Return "Venue, room" as the venue is called now (one query when there is one)."""
+        venue = Venue.objects.filter(pk=self.venue_id).first() if self.venue_id else None
+        if venue is None:
+            return self.location
+        return formatting.place(venue.name, self.location or venue.room)
+
+
+def change_notice(talk: Talk, previous: TalkState, now: datetime.datetime) -> Message:
+    """Return the notice that `talk` is no longer as `previous` said: moved, in a new place,
+    cancelled or back on; then the talk as it is now, in the announcement's words."""
+    was_cancelled = previous.status == Talk.Status.CANCELLED
+    marker = formatting.change_marker(
+        was_cancelled=was_cancelled,
+        is_cancelled=talk.is_cancelled,
+        time_changed=(previous.start, previous.end) != (talk.start, talk.end),
+    )
+    zone = talk.series.zoneinfo
+    before = SimpleNamespace(
+        local_start=previous.start.astimezone(zone), local_end=previous.end.astimezone(zone)
+    )
+    heading = formatting.change_sentence(
+        marker,
+        previous_when=formatting.when(before),
+        previous_location=previous.place() if marker == formatting.NEW_PLACE_MARKER else "",
+    )
+    subject = f"{marker}: {talk.series.name}, {formatting.short_time(talk.local_start)}: "
+    subject += talk.title
+    return announcement_message(
+        subject, heading=heading, blocks=[talk_block(talk, now)], series_links=None
+    )
+
+
+def confirmation_message(confirm_url: str, following: str) -> Message:
+    """Return the mail that asks an address to confirm its sign-up (double opt-in)."""
+    context = {"confirm_url": confirm_url, "following": following, "SITE_NAME": settings.SITE_NAME}
+    return Message(
+        subject=f"Confirm your subscription to {settings.SITE_NAME}",
+        text=render_to_string("seminars/mail/confirm.txt", context),
+        html=render_to_string("seminars/mail/confirm.html", context),
+    )
+
+
+def manage_link_message(manage_url: str) -> Message:
+    """Return the mail sent when a subscribed address signs up again: a link to manage the
+    subscription (the sign-up page never says whether an address is known)."""
+    context = {"manage_url": manage_url, "SITE_NAME": settings.SITE_NAME}
+    return Message(
+        subject=f"Your subscription to {settings.SITE_NAME}",
+        text=render_to_string("seminars/mail/manage_link.txt", context),
+        html=render_to_string("seminars/mail/manage_link.html", context),
+    )
+
+
+def with_subscriber_footer(message: Message, manage_url: str, unsubscribe_url: str) -> Message:
+    """Return `message` with the footer every subscriber's mail ends with: why they get it,
+    how to change it and how to leave."""
+    context = {
+        "manage_url": manage_url,
+        "unsubscribe_url": unsubscribe_url,
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    return Message(
+        subject=message.subject,
+        text=message.text + render_to_string("seminars/mail/subscriber_footer.txt", context),
+        html=message.html
+        + mark_safe(render_to_string("seminars/mail/subscriber_footer.html", context)),  # noqa: S308
+    )

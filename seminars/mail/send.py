@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tasks import task
 
 from seminars.mail.compose import (
     Message,
@@ -174,13 +175,57 @@ def send_announcement(
     AnnouncementRefused if it cannot be sent (see refusal()) or another run has claimed it.
     """
     now = now or timezone.now()
+    announcement = claim_or_refuse(target, now)
+    return mail_announcement(announcement, target, now, connection)
+
+
+def queue_announcement(target: Target, now: datetime.datetime | None = None) -> Announcement:
+    """Claim `target` and leave the sending to the mail worker (an admin click must not wait
+    for SMTP); return the claimed row. Raise AnnouncementRefused as send_announcement does."""
+    announcement = claim_or_refuse(target, now or timezone.now())
+    mail_claimed_announcement.enqueue(announcement.pk)
+    return announcement
+
+
+@task()
+def mail_claimed_announcement(announcement_id: int) -> str:
+    """Mail the announcement claimed as `announcement_id` (queued from the admin); return
+    its status."""
+    announcement = (
+        Announcement.objects.select_related("series", "talk")
+        .filter(pk=announcement_id, status=Announcement.Status.SENDING)
+        .first()
+    )
+    if announcement is None:
+        return "gone"
+    target = Target(
+        series=announcement.series,
+        kind=announcement.kind,
+        talk=announcement.talk,
+        week_start=announcement.week_start,
+    )
+    if target.talk is not None:
+        target = Target.of_talk(Talk.objects.with_speakers().get(pk=target.talk.pk))
+    return mail_announcement(announcement, target, timezone.now()).status
+
+
+def claim_or_refuse(target: Target, now: datetime.datetime) -> Announcement:
+    """Return the claim of `target` for this run; raise AnnouncementRefused if it cannot be
+    sent or another run has claimed it."""
     reason = refusal(target)
     if reason:
         raise AnnouncementRefused(reason)
-    message = build_announcement(target, now)
     announcement = claim_announcement(target, now)
     if announcement is None:
         raise AnnouncementRefused("Another run has just claimed it.")
+    return announcement
+
+
+def mail_announcement(
+    announcement: Announcement, target: Target, now: datetime.datetime, connection=None
+) -> Announcement:
+    """Mail the claimed `announcement` of `target` as it reads at `now`; record the result."""
+    message = build_announcement(target, now)
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.text,

@@ -10,6 +10,8 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -22,10 +24,16 @@ from seminars.mail.send import (
     AnnouncementRefused,
     Target,
     build_announcement,
+    queue_announcement,
     refusal,
-    send_announcement,
 )
-from seminars.models import Announcement, Series, Talk
+from seminars.models import (
+    EARLIEST_TALK_MOMENT,
+    LATEST_TALK_MOMENT,
+    TALK_YEARS,
+    Series,
+    Talk,
+)
 from seminars.organisers.csv_io import (
     CSV_COLUMNS,
     MAX_IMPORT_BYTES,
@@ -35,6 +43,33 @@ from seminars.organisers.csv_io import (
     talks_csv,
 )
 from seminars.organisers.forms import validate_plausible_day
+
+
+class DateHierarchyChangeList(ChangeList):
+    """The changelist, with a date hierarchy that no year can break.
+
+    A junk year in the address (?start__year=99999999999999999999) overflows Django's own
+    date arithmetic (OverflowError, a 500): it is refused like any wrong lookup (the admin
+    shows the list again, flagged). A year outside TALK_YEARS is refused too, and while a row
+    is stored outside them the hierarchy is left off, as its local time may not exist.
+    """
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        field = self.date_hierarchy
+        if field and f"{field}__year" not in self.params:
+            in_range = {f"{field}__gte": EARLIEST_TALK_MOMENT, f"{field}__lt": LATEST_TALK_MOMENT}
+            if self.queryset.exclude(**in_range).exists():
+                self.date_hierarchy = None
+
+    def get_filters(self, request):
+        year = self.params.get(f"{self.date_hierarchy}__year") if self.date_hierarchy else None
+        if year is not None and not (year.isdigit() and int(year) in TALK_YEARS):
+            raise IncorrectLookupParameters(f"The year {year[:20]} is out of range.")
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
 
 
 class OrganiserScopedAdminMixin:
@@ -47,6 +82,9 @@ class OrganiserScopedAdminMixin:
 
     def get_queryset(self, request):
         return super().get_queryset(request).editable_by(request.user)
+
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList
 
     def get_object(self, request, object_id, from_field=None):
         found = super().get_object(request, object_id, from_field)
@@ -76,26 +114,19 @@ def announcement_context(target: Target, user_may_send: bool) -> dict:
 
 
 def send_from_admin(model_admin, request, target: Target, logged) -> None:
-    """Send `target` for the admin's user, saying how it went and logging it on `logged`."""
+    """Queue `target` for the mail worker for the admin's user (never SMTP inside a
+    request), saying so and logging it on `logged`."""
     try:
-        announcement = send_announcement(target)
+        announcement = queue_announcement(target)
     except AnnouncementRefused as refusal:
         model_admin.message_user(request, str(refusal), messages.ERROR)
         return
-    if announcement.status == Announcement.Status.SENT:
-        model_admin.log_change(
-            request, logged, f"Sent the announcement to {announcement.recipient}."
-        )
-        model_admin.message_user(
-            request, f"Sent the announcement to {announcement.recipient}.", messages.SUCCESS
-        )
-    else:
-        model_admin.message_user(
-            request,
-            f"Sending failed ({announcement.error}); press Send again, or leave it to "
-            "the next run of send_announcements.",
-            messages.ERROR,
-        )
+    text = (
+        f"Queued the announcement to {announcement.recipient}: the mail worker sends it "
+        "shortly (its record under Announcements says when)."
+    )
+    model_admin.log_change(request, logged, text)
+    model_admin.message_user(request, text, messages.SUCCESS)
 
 
 class SeriesToolsAdminMixin:
@@ -254,10 +285,6 @@ class TalkToolsAdminMixin:
                 except InvalidImport as invalid:
                     context["errors"] = [str(error) for error in invalid.errors]
                 else:
-                    for talk in result.created:
-                        self.log_addition(request, talk, "Imported from CSV.")
-                    for talk in result.updated:
-                        self.log_change(request, talk, "Updated by a CSV import.")
                     self.message_user(
                         request,
                         f"Imported {len(result.created)} new talk(s), updated "

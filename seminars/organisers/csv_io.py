@@ -10,22 +10,28 @@ the one service that writes, in one transaction.
 
 import csv
 import datetime
+import hashlib
 import io
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from seminars import formatting
-from seminars.models import EventType, Series, Talk, TalkSpeaker, Venue
+from seminars.models import EventType, Series, Talk, TalkSpeaker, Venue, validate_talk_moment
 from seminars.signals import one_bump
-from speakers.models import Affiliation, Speaker
+from speakers.fields import CONTROL_CHARACTERS
+from speakers.history import record_version
+from speakers.markdown import markdown_to_text
+from speakers.models import Affiliation, RetiredSlug, Speaker
 from speakers.services import retire_slug
-from speakers.slugs import SLUG_MAX_LENGTH
+from speakers.slugs import RETIRED_SLUG_PROBLEM, SLUG_MAX_LENGTH, assign_unique_slugs
 
 LIST_SEPARATOR = ";"
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV
@@ -113,6 +119,10 @@ def parse_moment(text: str, column: str) -> datetime.datetime:
         ) from None
     if moment.utcoffset() is None:
         raise CellError(f"{column} “{text}” has no UTC offset (such as -05:00 or Z)")
+    try:
+        validate_talk_moment(moment)
+    except ValidationError as error:
+        raise CellError(f"{column} “{text}”: {error.messages[0]}") from None
     return moment
 
 
@@ -147,9 +157,12 @@ def parse_title(text: str) -> str:
     return text
 
 
+STATUSES = frozenset(Talk.Status.values)
+
+
 def parse_status(text: str) -> str:
     status = text or Talk.Status.DRAFT
-    if status not in Talk.Status.values:
+    if status not in STATUSES:
         raise CellError(f"status “{status}” is not one of {', '.join(Talk.Status.values)}")
     return status
 
@@ -199,6 +212,14 @@ def parse_venue(text: str) -> str:
     if problems := length_problems("venue", [text]):
         raise CellError(*problems)
     return text
+
+
+def parse_version(text: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 9:
+        raise CellError(f"version “{text[:20]}” is not the number the export wrote")
+    return int(text)
 
 
 def parse_location(text: str) -> str:
@@ -315,6 +336,14 @@ CSV_COLUMNS = (
         help="The venue's name, exactly; a new name makes a new venue. Blank, with a blank "
         "location: the series' default venue and room.",
     ),
+    Column(
+        name="version",
+        required=False,
+        export=lambda talk: str(talk.edit_version),
+        parse=parse_version,
+        help="The talk's edit version when it was exported; leave it as it is. A row that "
+        "changes an existing talk needs it, and is refused if the talk was changed since.",
+    ),
 )
 COLUMNS = tuple(column.name for column in CSV_COLUMNS)
 
@@ -374,8 +403,12 @@ class ImportRow:
     location: str
     abstract: str
     venue: str
+    version: int | None
     talk: Talk | None = None  # the talk with this uid, which the row updates
     action: str = "create"  # "create", "update" or "unchanged"
+    # A new talk's uid is made from the file and the row (file_uid): a second submit of the
+    # same file finds the talk the first made, and leaves it alone.
+    uid_from_file: bool = False
 
 
 @dataclass(frozen=True)
@@ -402,6 +435,16 @@ def parse_row(number: int, cells: dict[str, str]) -> tuple[ImportRow | None, lis
     if blocked:
         return None, [f"{', '.join(blocked)} holds a NUL character, which cannot be stored"]
     values, problems = {}, []
+    broken = [
+        name
+        for name in COLUMNS
+        if name != "abstract" and CONTROL_CHARACTERS.search(cells.get(name, ""))
+    ]
+    if broken:
+        problems.append(
+            f"{', '.join(broken)} holds a line break or another control character; "
+            "only the abstract may have several lines"
+        )
     for column in CSV_COLUMNS:
         try:
             values[column.name] = column.parse(cells.get(column.name, ""))
@@ -528,6 +571,16 @@ def find_speakers(rows: list[ImportRow]) -> tuple[dict[SpeakerCell, Speaker], di
     return found, problems
 
 
+def links_unchanged(row: ImportRow, talk: Talk) -> bool:
+    """Return whether `row` gives `talk` (fetched with with_speakers()) the speakers and event
+    types it has."""
+    return speakers_cell(talk) == "; ".join(
+        speaker_text(cell.name, cell.affiliation) for cell in row.speakers
+    ) and sorted(event_type.name for event_type in talk.event_types.all()) == sorted(
+        row.event_types
+    )
+
+
 def row_action(row: ImportRow, talk: Talk, series: Series | None) -> str:
     """Return "update" if importing `row` changes `talk`, else "unchanged"."""
     if series is None or series.pk != talk.series_id:
@@ -566,8 +619,18 @@ def row_action(row: ImportRow, talk: Talk, series: Series | None) -> str:
     return "unchanged" if stored == imported else "update"
 
 
-def read_import(text: str, user) -> ImportPlan:
-    """Parse CSV `text` and check every row against the database for `user`; write nothing."""
+def file_uid(file_digest: str, row: int) -> uuid.UUID:
+    """Return the uid of the new talk that row `row` of the file (of SHA-256 `file_digest`)
+    makes."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"csv-import:{file_digest}:{row}")
+
+
+def read_import(text: str, user, *, lock: bool = False) -> ImportPlan:
+    """Parse CSV `text` and check every row against the database for `user`; write nothing.
+
+    With `lock` (inside the import's transaction), the talks the file names stay locked until
+    it commits, so that no edit slips in between the check and the write.
+    """
     rows, errors = parse_csv(text)
     plan = ImportPlan(rows=rows, errors=errors)
     if not rows:
@@ -579,18 +642,25 @@ def read_import(text: str, user) -> ImportPlan:
     def refuse(row: ImportRow, message: str) -> None:
         problems.setdefault(row.row, []).append(message)
 
+    file_digest = hashlib.sha256(text.encode()).hexdigest()
+    for row in rows:
+        if row.uid is None:
+            row.uid, row.uid_from_file = file_uid(file_digest, row.row), True
+    named = Talk.objects.filter(uid__in={row.uid for row in rows})
+    if lock:
+        named = named.select_for_update(of=("self",))
     talks = {
         talk.uid: talk
-        for talk in Talk.objects.filter(uid__in={row.uid for row in rows if row.uid})
-        .select_related("series")
-        .with_speakers()
+        for talk in named.select_related("series__default_venue", "venue").with_speakers()
     }
     editable_talks = set(
         Talk.objects.editable_by(user).filter(uid__in=talks).values_list("pk", flat=True)
     )
     series_by_name = {
         series.name: series
-        for series in Series.objects.filter(name__in={row.series for row in rows})
+        for series in Series.objects.select_related("default_venue").filter(
+            name__in={row.series for row in rows}
+        )
     }
     editable_series = set(
         Series.objects.editable_by(user)
@@ -603,14 +673,23 @@ def read_import(text: str, user) -> ImportPlan:
             "slug", "uid"
         )
     )
+    retired_slugs = dict(
+        RetiredSlug.objects.for_model(Talk)
+        .filter(slug__in={row.slug for row in rows if row.slug})
+        .values_list("slug", "object_id")
+    )
     seen_uids: dict[uuid.UUID, int] = {}
     seen_slugs: dict[str, int] = {}
     for row in rows:
-        if row.uid is not None:
+        row.talk = talks.get(row.uid)
+        if row.uid_from_file and row.talk is not None:
+            # Made by an earlier submit of this very file: nothing more to do.
+            row.action = "unchanged"
+            continue
+        if not row.uid_from_file:
             if row.uid in seen_uids:
                 refuse(row, f"uid {row.uid} is also on row {seen_uids[row.uid]}")
             seen_uids.setdefault(row.uid, row.row)
-            row.talk = talks.get(row.uid)
             if row.talk is not None and row.talk.pk not in editable_talks:
                 refuse(row, f"uid {row.uid} is a talk of a series you do not organise")
         if row.slug:
@@ -620,6 +699,9 @@ def read_import(text: str, user) -> ImportPlan:
             owner = slug_owners.get(row.slug)
             if owner is not None and owner != row.uid:
                 refuse(row, f"slug “{row.slug}” belongs to another talk")
+            retired_for = retired_slugs.get(row.slug)
+            if retired_for is not None and (row.talk is None or row.talk.pk != retired_for):
+                refuse(row, f"slug “{row.slug}” {RETIRED_SLUG_PROBLEM}")
         series = series_by_name.get(row.series)
         if series is not None and series.pk not in editable_series:
             refuse(row, f"you do not organise the series “{row.series}”")
@@ -666,8 +748,24 @@ def read_import(text: str, user) -> ImportPlan:
         for label, names in missing_permissions:
             for name in sorted(named[label] & names):
                 refuse(row, f"there is no {label} “{name}” (and you may not add one)")
-        if row.talk is not None:
+        if row.talk is not None and not row.uid_from_file:
             row.action = row_action(row, row.talk, series_by_name.get(row.series))
+            if row.row in problems:
+                pass  # refused already: the version is beside the point
+            elif row.action == "update" and row.version is None:
+                refuse(
+                    row,
+                    f"it changes the talk “{row.talk.title}” but has no version: export "
+                    "the talk again and make the change in that file",
+                )
+            elif row.action == "update" and row.version != row.talk.edit_version:
+                refuse(
+                    row,
+                    f"the talk “{row.talk.title}” was changed after this file was exported "
+                    "(its version is now "
+                    f"{row.talk.edit_version}, the file's {row.version}); importing the row "
+                    "would undo that change: export the talk again and redo yours",
+                )
     plan.errors = sorted(
         [*errors, *(RowError(number, m) for number, ms in problems.items() for m in ms)],
         key=lambda error: error.row,
@@ -685,19 +783,33 @@ class ImportResult:
     unchanged: int
 
 
-@transaction.atomic
+WRITE_BATCH = 500  # rows per INSERT or UPDATE statement (SQLite allows 32,766 variables)
+
+
 def import_talks(text: str, user) -> ImportResult:
     """Import the talks of CSV `text` for `user`, all in one transaction, creating the
     missing series, speakers, affiliations and event types; raise InvalidImport (naming every
     bad row) and import nothing if any row is bad.
 
-    Each talk is saved as the admin saves it (slug, series defaults, calendar sequence); the
-    content version is bumped once for the whole import.
+    The transaction holds everything: the talks, the admin history of each (as `user`) and
+    the one bump of the content version, so that an import is stored whole or not at all.
+    A second submit of the same file imports nothing again: its new talks have uids made
+    from the file (file_uid), which the second finds; if both ran at once, the later one
+    fails on the uid's uniqueness, and reads the file again once the first has committed.
     """
-    plan = read_import(text, user)
+    try:
+        return write_import(text, user)
+    except IntegrityError:
+        return write_import(text, user)
+
+
+@transaction.atomic
+def write_import(text: str, user) -> ImportResult:
+    """Check and import `text` for `user` in one transaction (see import_talks)."""
+    plan = read_import(text, user, lock=True)
     if plan.errors:
         raise InvalidImport(plan.errors)
-    result = ImportResult(created=[], updated=[], unchanged=plan.unchanged_count)
+    now = timezone.now()
     with one_bump():
         affiliations = {
             affiliation.name: affiliation
@@ -705,16 +817,21 @@ def import_talks(text: str, user) -> ImportResult:
                 name__in={cell.affiliation for row in plan.rows for cell in row.speakers}
             )
         }
-        for name in plan.new_affiliations:
-            affiliations[name] = Affiliation.objects.create(name=name)
+        affiliations |= {
+            affiliation.name: affiliation
+            for affiliation in create_slugged(
+                Affiliation(name=name) for name in plan.new_affiliations
+            )
+        }
         speakers, _ = find_speakers(plan.rows)
-        new_speakers = {}
+        new_speakers: dict[str, Speaker] = {}
         for row in plan.rows:
             for cell in row.speakers:
                 if cell not in speakers and cell.name not in new_speakers:
-                    new_speakers[cell.name] = Speaker.objects.create(
+                    new_speakers[cell.name] = Speaker(
                         name=cell.name, affiliation=affiliations.get(cell.affiliation)
                     )
+        create_slugged(new_speakers.values())
         event_types = {
             event_type.name: event_type
             for event_type in EventType.objects.filter(
@@ -737,31 +854,137 @@ def import_talks(text: str, user) -> ImportResult:
             series_by_name[name] = Series.objects.create(name=name)
             if not user.is_superuser:
                 series_by_name[name].organisers.add(user)
-        # Rows that name their slug go first, so that no slug made from a title takes it.
-        for row in sorted(plan.rows, key=lambda row: not row.slug):
-            if row.action == "unchanged":
-                continue
-            talk = row.talk or Talk(uid=row.uid or uuid.uuid4())
+
+        relinked: list[tuple[ImportRow, Talk]] = []  # whose speakers or event types change
+        created, updated, renamed = [], [], []
+        for row in (row for row in plan.rows if row.action != "unchanged"):
+            links_change = row.talk is None or not links_unchanged(row, row.talk)
+            talk = row.talk or Talk(uid=row.uid, created=now)
+            stored = {name: getattr(talk, name) for name in Talk.SEQUENCE_FIELDS}
             old_slug = talk.slug
             talk.slug = row.slug or talk.slug
             talk.title = row.title
             talk.status = row.status
             talk.series = series_by_name[row.series]
             talk.start = row.start
-            talk.end = row.end  # None: the series' default length (save() fills it)
+            talk.end = row.end  # None: the series' default length
             talk.venue = venues.get(row.venue)
             talk.location = row.location
             talk.abstract = row.abstract
-            talk.save()
+            talk.abstract_text = markdown_to_text(row.abstract)  # as Talk.save() makes it
+            talk.updated = now
+            talk.apply_series_defaults()
+            if links_change:
+                relinked.append((row, talk))
+            if row.talk is None:
+                created.append(talk)
+            else:
+                talk.record_edit(stored)
+                updated.append(talk)
+                if old_slug != talk.slug:
+                    renamed.append((talk, old_slug))
+        create_slugged(created)
+        update_talks(updated, TALK_WRITTEN_FIELDS)
+        for talk, old_slug in renamed:
             retire_slug(talk, old_slug)
-            talk.event_types.set([event_types[name] for name in row.event_types])
-            talk.talk_speakers.all().delete()
-            for order, cell in enumerate(row.speakers):
-                TalkSpeaker.objects.create(
+        write_links(relinked, speakers, new_speakers, affiliations, event_types)
+        log_import(user, created, updated)
+    return ImportResult(created=created, updated=updated, unchanged=plan.unchanged_count)
+
+
+# What an import writes on an existing talk (bulk_update), besides its slug-free relations.
+TALK_WRITTEN_FIELDS = (
+    "slug",
+    "title",
+    "status",
+    "series",
+    "start",
+    "end",
+    "venue",
+    "location",
+    "abstract",
+    "abstract_text",
+    "updated",
+    "edit_version",
+    "sequence",
+    "previous_start",
+)
+
+
+def update_talks(talks: list[Talk], names: Iterable[str]) -> None:
+    """Write the fields `names` of `talks` with one prepared UPDATE run for each talk.
+
+    QuerySet.bulk_update() builds a CASE expression per field and row in Python, which
+    takes minutes for ten thousand talks; executemany() takes a second or two.
+    """
+    if not talks:
+        return
+    fields = [Talk._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(Talk._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608 (names from the model)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                [
+                    field.get_db_prep_save(getattr(talk, field.attname), connection)
+                    for field in fields
+                ]
+                + [talk.pk]
+                for talk in talks
+            ],
+        )
+
+
+def create_slugged(instances: Iterable) -> list:
+    """Store new `instances` of one slugged model at once, each with a unique slug."""
+    instances = list(instances)
+    assign_unique_slugs(instances)
+    if instances:
+        type(instances[0]).objects.bulk_create(instances, batch_size=WRITE_BATCH)
+    return instances
+
+
+def write_links(
+    relinked: list[tuple[ImportRow, Talk]],
+    speakers: dict[SpeakerCell, Speaker],
+    new_speakers: dict[str, Speaker],
+    affiliations: dict[str, Affiliation],
+    event_types: dict[str, EventType],
+) -> None:
+    """Replace the speakers (in order) and event types of the `relinked` talks."""
+    updated = [talk.pk for row, talk in relinked if row.talk is not None]
+    TalkSpeaker.objects.filter(talk__in=updated).delete()
+    tags = Talk.event_types.through
+    tags.objects.filter(talk__in=updated).delete()
+    links, tagged = [], []
+    for row, talk in relinked:
+        for order, cell in enumerate(row.speakers):
+            speaker = speakers.get(cell) or new_speakers[cell.name]
+            # Without one in the cell, the speaker's current affiliation (as TalkSpeaker.save).
+            affiliation = affiliations.get(cell.affiliation) if cell.affiliation else None
+            links.append(
+                TalkSpeaker(
                     talk=talk,
-                    speaker=speakers.get(cell) or new_speakers[cell.name],
-                    affiliation=affiliations.get(cell.affiliation),
+                    speaker=speaker,
+                    affiliation_id=affiliation.pk if affiliation else speaker.affiliation_id,
                     order=order,
                 )
-            (result.updated if row.talk else result.created).append(talk)
-    return result
+            )
+        tagged += [tags(talk=talk, eventtype=event_types[name]) for name in row.event_types]
+    TalkSpeaker.objects.bulk_create(links, batch_size=WRITE_BATCH)
+    tags.objects.bulk_create(tagged, batch_size=WRITE_BATCH)
+
+
+def log_import(user, created: list[Talk], updated: list[Talk]) -> None:
+    """Write the admin history of an import: who added or changed each talk."""
+    if created:
+        LogEntry.objects.log_actions(user.pk, created, ADDITION, "Imported from CSV.")
+    if updated:
+        LogEntry.objects.log_actions(user.pk, updated, CHANGE, "Updated by a CSV import.")
+    # Each talk's version, with the speakers and tags the import wrote, by the importing user.
+    for talk in created:
+        record_version(talk, user, "Imported from CSV", created=True)
+    for talk in updated:
+        record_version(talk, user, "Imported from CSV")

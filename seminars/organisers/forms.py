@@ -2,6 +2,8 @@ import datetime
 
 from django import forms
 
+from seminars.models import TALK_YEARS
+
 WEEKDAYS = [
     (0, "Monday"),
     (1, "Tuesday"),
@@ -12,9 +14,10 @@ WEEKDAYS = [
     (6, "Sunday"),
 ]
 LONGEST_TERM = datetime.timedelta(days=2 * 366)
-# Dates far outside any seminar's life would only overflow date arithmetic.
-EARLIEST_DAY = datetime.date(1900, 1, 1)
-LATEST_DAY = datetime.date(2100, 12, 31)
+# The days talks may fall on (seminars.models.TALK_YEARS); others would only overflow date
+# arithmetic.
+EARLIEST_DAY = datetime.date(TALK_YEARS.start, 1, 1)
+LATEST_DAY = datetime.date(TALK_YEARS.stop - 1, 12, 31)
 
 
 def validate_plausible_day(day: datetime.date) -> None:

@@ -14,7 +14,7 @@ from seminars.feeds.selection import (
     resolve_material_kinds,
 )
 from seminars.http.conditional import cacheable
-from seminars.models import EventType, Series, Talk, Venue
+from seminars.models import TALK_YEARS, EventType, Series, Talk, Venue
 from seminars.pages.jsonld import as_script_content, talk_event
 from seminars.pages.mixins import RenamedSlugRedirectMixin, TalksOfObjectMixin, paginate
 from seminars.pages.search import MAX_QUERY_LENGTH, search_talks
@@ -122,6 +122,8 @@ class ArchiveYearView(ArchiveView):
     allow_empty = False
 
     def get_queryset(self):
+        if int(self.kwargs["year"]) not in TALK_YEARS:
+            raise Http404("No talks in that year.")
         return super().get_queryset().filter(start__year=self.kwargs["year"])
 
     def get_context_data(self, **kwargs):

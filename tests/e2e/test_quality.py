@@ -24,6 +24,7 @@ PAGE_TYPES = [
     "/search/",
     "/search/?q=LLM",
     "/subscribe/",
+    "/subscribe/email/",
     "/no-such-page/",
     "ROUND_TABLE",
     "CANCELLED_TALK",

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 
@@ -13,6 +14,7 @@ from tests.factories import (
     NewSeriesFactory,
     SpeakerFactory,
     TalkFactory,
+    make_talks,
 )
 from tests.query_budgets import QUERIES
 
@@ -121,7 +123,6 @@ def talk(clock):
         pytest.param(lambda talk: talk.event_types.get().save(), id="event type changed"),
         pytest.param(lambda talk: NewSeriesFactory().delete(), id="series deleted"),
         pytest.param(lambda talk: AffiliationFactory().delete(), id="affiliation deleted"),
-        pytest.param(duplicate_talk, id="talk duplicated"),
         pytest.param(publish_talk, id="talk published"),
         pytest.param(
             lambda talk: Talk.objects.filter(pk=talk.pk).delete(), id="talks bulk deleted"
@@ -139,6 +140,75 @@ def test_content_version_bumps_on_every_change_the_public_could_see(talk, change
     change(talk)
 
     assert counter() > before
+
+
+@pytest.fixture
+def draft(clock):
+    return TalkFactory(
+        status=Talk.Status.DRAFT,
+        speakers=[SpeakerFactory(name="Draft Speaker")],
+        event_types=[EventTypeFactory(name="Draft tag")],
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda talk, draft: draft.save(), id="draft saved"),
+        pytest.param(lambda talk, draft: duplicate_talk(talk), id="talk duplicated as a draft"),
+        pytest.param(lambda talk, draft: touch_talk(draft), id="draft touched"),
+        pytest.param(lambda talk, draft: draft.delete(), id="draft deleted"),
+        pytest.param(
+            lambda talk, draft: draft.event_types.add(EventTypeFactory(name="Seminar")),
+            id="draft tagged",
+        ),
+        pytest.param(
+            lambda talk, draft: talk.event_types.get().talks.add(draft),
+            id="draft tagged from the tag",
+        ),
+        pytest.param(
+            lambda talk, draft: TalkSpeaker.objects.create(talk=draft, speaker=SpeakerFactory()),
+            id="speaker added to the draft",
+        ),
+        pytest.param(
+            lambda talk, draft: draft.talk_speakers.get().delete(), id="draft's speaker removed"
+        ),
+        pytest.param(lambda talk, draft: draft.speakers.get().save(), id="draft's speaker renamed"),
+        pytest.param(
+            lambda talk, draft: draft.speakers.get().affiliation.save(),
+            id="draft's speaker's affiliation renamed",
+        ),
+        pytest.param(lambda talk, draft: SpeakerFactory(), id="new speaker"),
+    ],
+)
+def test_content_version_stays_on_changes_only_drafts_see(talk, draft, change):
+    before = counter()
+
+    change(talk, draft)
+
+    assert counter() == before
+
+
+def test_content_version_bumps_when_a_talk_is_unpublished(talk):
+    before = counter()
+
+    talk.status = Talk.Status.DRAFT
+    talk.save()
+
+    assert counter() == before + 1
+
+
+@pytest.mark.parametrize("url", ["/", "/archive/", "/calendar.ics", "/api/talks/"])
+def test_public_validators_stay_when_only_a_draft_changes(client, talk, draft, url):
+    first = client.get(url)
+
+    draft.title = "A secret new title"
+    draft.save()
+    TalkSpeaker.objects.create(talk=draft, speaker=SpeakerFactory(name="Secret Speaker"))
+    later = client.get(url)
+
+    assert (later["ETag"], later["Last-Modified"]) == (first["ETag"], first["Last-Modified"])
+    assert b"Secret" not in later.content
 
 
 def test_content_version_bump_is_one_update_query(django_assert_num_queries):
@@ -162,3 +232,46 @@ def test_content_version_is_not_bumped_by_a_bulk_update_alone(talk):
     Talk.objects.filter(pk=talk.pk).update(location="Hall B")
 
     assert counter() == before
+
+
+def test_content_version_read_touches_only_its_own_table(clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_talks(30, NOW)
+
+    with CaptureQueriesContext(connection) as queries:
+        ContentVersion.objects.current()
+
+    tables = set(re.findall(r'"?(seminars_\w+|speakers_\w+)"?', queries[0]["sql"]))
+    assert (len(queries), tables) == (1, {"seminars_contentversion"})
+
+
+@pytest.mark.parametrize("count", [5, 300])
+@pytest.mark.parametrize("url", ["/", "/archive/", "/calendar.ics", "/api/talks/?when=all"])
+def test_revalidation_costs_the_same_at_any_archive_size(
+    client, clock, django_assert_num_queries, count, url
+):
+    make_talks(count, NOW)
+    TalkFactory(start=NOW + datetime.timedelta(days=2), online_url="https://m.example.org/")
+    etag = client.get(url)["ETag"]
+
+    with django_assert_num_queries(QUERIES["content version read"]):
+        response = client.get(url, headers={"If-None-Match": etag})
+
+    assert response.status_code == 304
+
+
+@pytest.mark.parametrize("count", [5, 300])
+@pytest.mark.parametrize("url", ["/", "/archive/", "/calendar.ics"])
+def test_cached_pages_and_feeds_cost_the_same_at_any_archive_size(
+    client, clock, django_assert_num_queries, count, url
+):
+    make_talks(count, NOW)
+    TalkFactory(start=NOW + datetime.timedelta(days=2), online_url="https://m.example.org/")
+    body = client.get(url).content
+
+    with django_assert_num_queries(QUERIES["content version read"]):
+        response = client.get(url)
+
+    assert (response.status_code, response.content) == (200, body)

@@ -12,6 +12,7 @@ from django.forms import modelform_factory
 from django.urls import reverse
 from PIL import Image, ImageCms
 
+from speakers.history import latest_version_id
 from speakers.models import Speaker
 from speakers.services import delete_photo_files
 from tests.factories import SpeakerFactory, TalkFactory
@@ -261,6 +262,8 @@ def speaker_form_data(speaker=None, **overrides):
         "bio": "",
         "homepage": "",
         "email": "",
+        # The version the form was opened at (a stale one is refused).
+        "loaded_version": latest_version_id(speaker) if speaker else "",
     }
     return {**data, **overrides}
 

@@ -26,7 +26,13 @@ class Command(BaseCommand):
         target = Path(
             folder or settings.BASE_DIR / "backups" / timezone.now().strftime("%Y%m%d-%H%M%S")
         )
-        target.mkdir(parents=True, exist_ok=False)
+        # The data holds password hashes and speakers' private addresses: only the owner may
+        # read the folder and its files, whatever the umask (which mkdir's mode is subject to).
+        target.mkdir(mode=0o700, parents=True, exist_ok=False)
+        target.chmod(0o700)
+        for name in (DATA_FILE, MEDIA_FILE):
+            (target / name).touch(mode=0o600, exist_ok=False)
+            (target / name).chmod(0o600)
         call_command(
             "dumpdata",
             exclude=EXCLUDED,

@@ -1,14 +1,17 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from seminars.mail.audience import queue_due_subscriber_mail
 from seminars.mail.send import STUCK_AFTER, due_announcements, send_due_announcements
 from seminars.models import Announcement
 
 
 class Command(BaseCommand):
     help = (
-        "Mail the announcements that are due to the series' list addresses, each once. "
-        "Safe to run from cron every few minutes, even when two runs overlap."
+        "Mail the announcements that are due to the series' list addresses, each once, and "
+        "queue what is due to email subscribers (announcements, digests, change notices) for "
+        "the worker (manage.py db_worker). Safe to run from cron every few minutes, even when "
+        "two runs overlap."
     )
 
     def add_arguments(self, parser):
@@ -30,6 +33,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"Due: {target} → {target.series.announcement_email}")
             return
         results = send_due_announcements(now)
+        queued = queue_due_subscriber_mail(now)
+        if queued:
+            self.stdout.write(f"Queued for email subscribers: {queued} message(s).")
         failed = [item for item in results if item.status == Announcement.Status.FAILED]
         for item in results:
             if item.status == Announcement.Status.SENT:

@@ -7,6 +7,7 @@ from django.db.models import Count
 
 from seminars.devdata.generate import HOST_NAME, generate_data
 from seminars.models import ContentVersion, EventType, Series, Talk, TalkSpeaker
+from speakers.markdown import markdown_to_text
 from speakers.models import Affiliation, Speaker
 from tests.clock import NOW
 
@@ -73,3 +74,11 @@ def test_generate_data_command_reports_what_it_made(now, capsys):
     assert capsys.readouterr().out.startswith(
         "Generated 12 talks in 1 series with 4 speakers from 30 affiliations in "
     )
+
+
+def test_generate_data_keeps_each_abstract_as_plain_text_as_save_would(now):
+    generate_data(40)
+
+    talks = list(Talk.objects.values_list("abstract", "abstract_text"))
+    assert [text for _, text in talks] == [markdown_to_text(abstract) for abstract, _ in talks]
+    assert len(talks) == 40

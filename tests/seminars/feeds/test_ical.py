@@ -18,9 +18,11 @@ from tests.clock import NEW_YORK, ZURICH
 from tests.factories import (
     AffiliationFactory,
     EventTypeFactory,
+    MaterialFactory,
     NewSeriesFactory,
     SeriesFactory,
     SpeakerFactory,
+    VenueFactory,
     WeeklyTalkFactory,
 )
 from tests.seminars.feeds.parsers import assert_wire_format, parse_all, parsed_events
@@ -384,11 +386,18 @@ def tricky_talks(clock):
         SpeakerFactory(name="O’Brien, Séan; Jr.", affiliation=None),
     ]
     tag = EventTypeFactory(name="Talks, panels; Q&A")
-    return [
+    talks = [
         WeeklyTalkFactory(
             title="Caches, queues; and\nnewlines: a “study” – part 1",
             series=zurich,
             start=datetime.datetime(2026, 10, 27, 12, 0, tzinfo=ZURICH),
+            venue=VenueFactory(
+                name="HG; Hauptgebäude, ETH",
+                room="F 1",
+                address="Rämistrasse 101\n8092 Zürich; Schweiz, CH",
+                latitude="47.376500",
+                longitude="8.548000",
+            ),
             location="Room 1, Building; ETH Zürich – Hönggerberg",
             abstract=LONG_ABSTRACT,
             speakers=speakers,
@@ -400,8 +409,13 @@ def tricky_talks(clock):
             start=datetime.datetime(2026, 11, 3, 12, 0, tzinfo=NEW_YORK),
             abstract="Back\\slash; semi, comma\r\nCRLF line and a [link](https://example.org/a,b;c).",
             speakers=[speakers[1]],
+            venue=VenueFactory(name="Zoom; online, “live”", is_online=True),
         ),
     ]
+    MaterialFactory(talk=talks[0], kind="slides", url="https://example.org/slides,v1;final.pdf")
+    MaterialFactory(talk=talks[0], kind="recording", url="https://vid.example/watch?v=a&t=1")
+    MaterialFactory(talk=talks[1], kind="code", url="https://example.org/日本/" + "x" * 90)
+    return talks
 
 
 def test_feed_bytes_with_tricky_text_are_crlf_folded_utf8(tricky_talks):
@@ -459,7 +473,7 @@ def test_event_key_changes_with_everything_the_event_shows(talk):
         "title": "Another title",
         "start": event.start + datetime.timedelta(hours=1),
         "timezone": "Europe/Zurich",
-        "abstract": "Another abstract.",
+        "abstract_text": "Another abstract.",
         "slug": "another-slug",
         "speakers": (("William Nixon", "ETH Zürich"),),
         "categories": ("Seminar",),
@@ -473,3 +487,106 @@ def test_event_key_changes_with_everything_the_event_shows(talk):
 
     assert len(keys) == len(changes) + 1
     assert event.key() == fetch(talk).key()
+
+
+# Text that tests RFC 5545 escaping and folding: every special character, each kind of line
+# break, and multibyte characters, backslashes and carets at and around the fold points.
+HOSTILE_TEXTS = [
+    "",
+    "x" * 73,
+    "x" * 74,
+    "x" * 75,
+    "x" * 500,
+    "Commas, semicolons; backslashes \\ and \\\\ and a literal \\N, \\n and \\, here",
+    "Lines\nwith\r\nevery\rkind of\n\nbreak\r\n",
+    *("a" * n + "é" * 40 for n in range(60, 76)),
+    *("a" * n + "日本語" * 30 for n in range(60, 76)),
+    *("a" * n + "😀" * 30 for n in range(60, 76)),
+    *("a" * n + "\\" * 5 + "b" * 80 for n in range(60, 76)),
+    *("a" * n + "^" * 3 + ";" * 3 + "," * 3 + "b" * 80 for n in range(60, 76)),
+    "\\" * 200,
+    ("é\\,;\n😀^" * 40),
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS)
+def test_fold_and_escape_are_byte_exact_with_icalendar(text):
+    from icalendar.parser import Contentline
+
+    for name in ("SUMMARY", "DESCRIPTION", "LOCATION;TZID=Zone"):
+        expected = Contentline(f"{name}:" + escaped_by_icalendar(text)).to_ical()
+
+        assert ical.fold(f"{name}:".encode() + ical.text_value(text)) == expected
+
+
+def escaped_by_icalendar(text: str) -> str:
+    return icalendar.vText(text).to_ical().decode()
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS)
+def test_event_bytes_are_the_bytes_icalendar_makes_of_hostile_text(talk, text):
+    event = replace(
+        fetch(talk),
+        title=text,
+        place=text,
+        abstract_text=text,
+        speakers=((text, text), ("Ann", None)),
+        categories=(text, "Plain"),
+    )
+
+    assert ical.event_bytes(event) == ical.talk_event(event).to_ical(sorted=False)
+
+
+@pytest.mark.parametrize(
+    "geo", [None, (0.0, 0.0), (-33.856784, 151.215297), (90.0, -180.0), (47.3765, 8.548)]
+)
+def test_event_bytes_write_geo_and_attachments_as_icalendar_does(talk, geo):
+    materials = (("Slides", "https://example.org/a,b;c.pdf"), ("Code", "https://x.org/" + "é" * 80))
+    event = replace(fetch(talk), geo=geo, materials=materials)
+
+    built = ical.event_bytes(event)
+
+    assert built == ical.talk_event(event).to_ical(sorted=False)
+    assert (b"GEO:" in built, built.count(b"\r\nATTACH:")) == (geo is not None, 2)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Etc/UTC", "America/New_York", "Asia/Kolkata"])
+def test_event_bytes_name_every_timezone_as_icalendar_does(talk, zone):
+    event = replace(fetch(talk), timezone=zone)
+
+    assert ical.event_bytes(event) == ical.talk_event(event).to_ical(sorted=False)
+
+
+def test_every_built_event_is_the_one_icalendar_builds_and_three_parsers_read(tricky_talks, talk):
+    events = [fetch(each) for each in [*tricky_talks, talk]]
+    body = build([*tricky_talks, talk])
+
+    calendars = parse_all(body)
+
+    reference = [ical.talk_event(event) for event in events]
+    assert [component.to_ical(sorted=False) for component in reference] == [
+        ical.event_bytes(event) for event in events
+    ]
+    assert [
+        (str(parsed["UID"]), str(parsed["DESCRIPTION"]), parsed["LAST-MODIFIED"].dt)
+        for parsed in calendars["icalendar"].events
+    ] == [
+        (str(built["UID"]), str(built["DESCRIPTION"]), built["LAST-MODIFIED"].dt)
+        for built in reference
+    ]
+    assert [event.uid for event in calendars["ical"].events] == [e.uid for e in events]
+    assert [event.uid.value for event in calendars["vobject"].vevent_list] == [
+        e.uid for e in events
+    ]
+
+
+@pytest.mark.parametrize("minutes", ical.ALARM_MINUTES)
+@pytest.mark.parametrize("title", ["A Year in LLM Serving", HOSTILE_TEXTS[-1]])
+def test_event_with_alarm_is_the_bytes_icalendar_makes(talk, minutes, title):
+    event = replace(fetch(talk), title=title)
+    reference = ical.talk_event(event)
+    reference.add_component(ical.talk_alarm(event, minutes))
+
+    assert ical.with_alarm(ical.event_bytes(event), event, minutes) == reference.to_ical(
+        sorted=False
+    )

@@ -21,6 +21,7 @@ from tests.factories import (
     NewSeriesFactory,
     SeriesFactory,
     SpeakerFactory,
+    VenueFactory,
     WeeklyTalkFactory,
     make_talks,
 )
@@ -837,3 +838,89 @@ def test_calendar_feed_follows_a_bulk_update_that_leaves_updated_alone(client, w
         "Hall B",
         "Room 101",
     ]
+
+
+@pytest.mark.parametrize(
+    "rename",
+    [
+        pytest.param(lambda talk: talk.speakers.get(), id="speaker"),
+        pytest.param(lambda talk: talk.talk_speakers.get().affiliation, id="affiliation"),
+        pytest.param(lambda talk: talk.event_types.get(), id="event type"),
+        pytest.param(lambda talk: talk.series, id="series"),
+        pytest.param(lambda talk: talk.venue, id="venue"),
+    ],
+)
+def test_calendar_event_last_modified_moves_on_a_rename_of_what_it_shows(client, clock, rename):
+    talk = WeeklyTalkFactory(
+        speakers=[SpeakerFactory(affiliation=AffiliationFactory())],
+        event_types=[EventTypeFactory(name="Colloquium")],
+        venue=VenueFactory(name="Hall A"),
+    )
+    before = icalendar.Calendar.from_ical(client.get("/calendar.ics").content).events[0]
+    clock.shift(datetime.timedelta(days=2))
+    renamed = rename(talk)
+    renamed.name = f"{renamed.name} (renamed)"
+    renamed.save()
+
+    after = icalendar.Calendar.from_ical(client.get("/calendar.ics").content).events[0]
+
+    moved = BEFORE_DST_ENDS + datetime.timedelta(days=2)
+    assert [before.LAST_MODIFIED, before.DTSTAMP] == [BEFORE_DST_ENDS, BEFORE_DST_ENDS]
+    assert [after.LAST_MODIFIED, after.DTSTAMP, after.sequence] == [moved, moved, before.sequence]
+
+
+@pytest.mark.parametrize(
+    "url", ["/calendar.ics?alarm=15", "/speakers/william-nixon/calendar.ics?alarm=15"]
+)
+def test_calendar_feed_alarm_adds_a_reminder_to_every_event_for_three_parsers(client, world, url):
+    body = client.get(url).content
+
+    calendars = parse_all(body)
+
+    reminders = [
+        [(str(alarm["ACTION"]), alarm["TRIGGER"].dt) for alarm in event.walk("VALARM")]
+        for event in calendars["icalendar"].events
+    ]
+    assert len(reminders) == body.count(b"BEGIN:VEVENT") > 0
+    assert reminders == [[("DISPLAY", -datetime.timedelta(minutes=15))]] * len(reminders)
+    assert [
+        [(alarm.action, alarm.trigger) for alarm in event.alarm]
+        for event in calendars["ical"].events
+    ] == [[("DISPLAY", -datetime.timedelta(minutes=15))]] * len(reminders)
+    assert [
+        [(alarm.action.value, alarm.trigger.value) for alarm in event.valarm_list]
+        for event in calendars["vobject"].vevent_list
+    ] == [[("DISPLAY", -datetime.timedelta(minutes=15))]] * len(reminders)
+    assert [
+        str(event.walk("VALARM")[0]["DESCRIPTION"]) for event in calendars["icalendar"].events
+    ] == [str(event["SUMMARY"]) for event in calendars["icalendar"].events]
+
+
+def test_calendar_feed_alarm_is_cached_per_value(client, world):
+    plain, five, hour = (
+        client.get(f"/calendar.ics{query}") for query in ("", "?alarm=5", "?alarm=60")
+    )
+
+    assert len({plain["ETag"], five["ETag"], hour["ETag"]}) == 3
+    assert (plain.content.count(b"BEGIN:VALARM"), five.content.count(b"TRIGGER:-PT5M")) == (
+        0,
+        five.content.count(b"BEGIN:VEVENT"),
+    )
+    assert hour.content.count(b"TRIGGER:-PT1H") == hour.content.count(b"BEGIN:VEVENT")
+    assert (
+        client.get("/calendar.ics?alarm=5", headers={"If-None-Match": five["ETag"]}).status_code
+        == 304
+    )
+
+
+@pytest.mark.parametrize(
+    "query", ["alarm=7", "alarm=abc", "alarm=", "alarm=15&alarm=30", "alarm=-5", "alarm=015"]
+)
+def test_calendar_feed_alarm_other_than_offered_is_400(client, world, query):
+    response = client.get(f"/calendar.ics?{query}")
+
+    assert (response.status_code, response["Content-Type"], response.content.decode()) == (
+        400,
+        PLAIN_TYPE,
+        "alarm must be one of 5, 10, 15, 30, 60 (minutes before the start).",
+    )

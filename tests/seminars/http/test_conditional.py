@@ -158,3 +158,43 @@ def test_api_last_modified_moves_when_a_talk_ends(client, demo, time_machine):
         "/api/talks/": "Tue, 08 Dec 2026 18:00:00 GMT",
         detail: http_date(changed_at.timestamp()),
     }
+
+
+LINK = "https://meet.example.org/room-7"
+LINK_START = datetime.datetime(2026, 12, 8, 17, 0, tzinfo=UTC)
+LINK_SHOWN_AT = LINK_START - datetime.timedelta(minutes=15)  # ONLINE_LINK_MINUTES_BEFORE
+
+
+@pytest.fixture
+def timed_link(db, clock):
+    from tests.factories import TalkFactory
+
+    clock.move_to(LINK_SHOWN_AT - datetime.timedelta(minutes=1))
+    return TalkFactory(title="Linked talk", start=LINK_START, online_url=LINK)
+
+
+@pytest.mark.parametrize("url", ["/talks/linked-talk/", "/calendar.ics", "/api/talks/linked-talk/"])
+def test_online_link_appears_at_its_time_without_any_write(client, clock, timed_link, url):
+    before = client.get(url)
+    counter = ContentVersion.objects.get().counter
+    clock.move_to(LINK_SHOWN_AT)
+
+    after = client.get(url)
+    again = client.get(url, headers={"If-None-Match": after["ETag"]})
+
+    assert ContentVersion.objects.get().counter == counter
+    assert (LINK.encode() in before.content, LINK.encode() in after.content) == (False, True)
+    assert before["ETag"] != after["ETag"]
+    assert (after["Last-Modified"], again.status_code) == ("Tue, 08 Dec 2026 16:45:00 GMT", 304)
+
+
+def test_page_cached_before_a_link_appears_is_not_served_after(client, clock, timed_link):
+    etag = client.get("/talks/linked-talk/")["ETag"]
+    assert client.get("/talks/linked-talk/", headers={"If-None-Match": etag}).status_code == 304
+    clock.move_to(LINK_SHOWN_AT - datetime.timedelta(microseconds=1))
+    assert client.get("/talks/linked-talk/", headers={"If-None-Match": etag}).status_code == 304
+    clock.move_to(LINK_SHOWN_AT)
+
+    response = client.get("/talks/linked-talk/", headers={"If-None-Match": etag})
+
+    assert (response.status_code, LINK.encode() in response.content) == (200, True)

@@ -9,8 +9,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from seminars.devdata import DEMO_FILE
 
-BEFORE = [("seminars", "0011_venues")]
-AFTER = [("seminars", "0012_location_strings_to_venues")]
+BEFORE = [("seminars", "0019_venues")]
+AFTER = [("seminars", "0020_location_strings_to_venues")]
 MESSY = [
     "Seminar Room G115",
     "Seminar Room G115",

@@ -36,8 +36,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The tests' files leave off the optional venue column at the end, as files exported before
-# venues existed do (they still import).
+# Files written by hand leave off the optional columns at the end (venue, version), as files
+# exported before venues existed do (they still import); only updates need the version.
 HEADER = ",".join(COLUMNS[: COLUMNS.index("venue")])
 
 
@@ -82,6 +82,11 @@ def csv_text(*rows: str) -> str:
     return "\r\n".join([HEADER, *rows]) + "\r\n"
 
 
+def versioned_csv_text(*rows: str) -> str:
+    """Return a file with every column, as the export writes it (rows end with a version)."""
+    return "\r\n".join([",".join(COLUMNS), *rows]) + "\r\n"
+
+
 def test_csv_export_writes_the_columns_exactly():
     talk = TalkFactory(
         uid=uuid.UUID("12345678-1234-5678-1234-567812345678"),
@@ -103,12 +108,12 @@ def test_csv_export_writes_the_columns_exactly():
     text = talks_csv(Talk.objects.with_speakers().filter(pk=talk.pk))
 
     assert text == (
-        f"{HEADER},venue\r\n"
+        f"{','.join(COLUMNS)}\r\n"
         f"12345678-1234-5678-1234-567812345678,{talk.slug},"
         '"Clocks, “quoted”",published,'
         "2026-12-08T12:00:00-05:00,2026-12-08T13:00:00-05:00,Systems Seminar,"
         "Ada One (ETH (Zurich)); Bo Two,Seminar; Tech week,Room 1,"
-        '"Line one.\n\nLine, two.",\r\n'
+        '"Line one.\n\nLine, two.",,0\r\n'
     )
 
 
@@ -220,9 +225,9 @@ def test_admin_import_of_a_file_with_bad_rows_lists_each_and_imports_nothing(sta
 def test_csv_import_updates_the_talk_whose_uid_it_names(superuser):
     talk = TalkFactory(title="Old title", speakers=[SpeakerFactory(name="Ada One")])
     sequence = talk.sequence
-    text = csv_text(
+    text = versioned_csv_text(
         f"{talk.uid},,New title,published,2026-12-08T13:00:00-05:00,,{talk.series.name},"
-        "Bo Two (Lab Two); Ada One,,,"
+        f"Bo Two (Lab Two); Ada One,,,,,{talk.edit_version}"
     )
 
     result = import_talks(text, superuser)
@@ -257,8 +262,9 @@ def test_csv_import_of_an_unchanged_talk_leaves_it_alone(superuser):
 
 def test_csv_import_renaming_a_slug_keeps_the_old_address(superuser, client):
     talk = TalkFactory(title="Talk", slug="old-address")
-    text = csv_text(
-        f"{talk.uid},new-address,Talk,published,2026-12-08T12:00:00-05:00,,{talk.series.name},,,,"
+    text = versioned_csv_text(
+        f"{talk.uid},new-address,Talk,published,2026-12-08T12:00:00-05:00,,{talk.series.name},,,,,,"
+        f"{talk.edit_version}"
     )
 
     import_talks(text, superuser)
@@ -287,7 +293,7 @@ def test_csv_import_refuses_a_wrong_header(superuser):
     plan = read_import("uid,title\r\n,Talk\r\n", superuser)
 
     assert [str(error) for error in plan.errors] == [
-        f"Row 1: the header must be exactly {HEADER},venue (it is uid,title)"
+        f"Row 1: the header must be exactly {','.join(COLUMNS)} (it is uid,title)"
     ]
 
 
@@ -441,22 +447,13 @@ def test_csv_import_of_an_older_export_without_the_optional_columns(superuser):
 
 
 def test_csv_import_reads_a_left_off_column_as_blank_cells(superuser):
-    talk = TalkFactory(
-        title="Talk",
-        location="Room 7",
-        abstract="Kept?",
-        speakers=[SpeakerFactory(name="Ada One", affiliation=None)],
-    )
+    series = SeriesFactory()
     header = "uid,slug,title,status,start,end,series,speakers,event_types"
-    text = (
-        f"{header}\r\n"
-        f"{talk.uid},,Talk,published,2026-12-08T12:00:00-05:00,,{talk.series.name},Ada One,\r\n"
-    )
+    text = f"{header}\r\n,,Talk,published,2026-12-08T12:00:00-05:00,,{series.name},Ada One,\r\n"
 
     result = import_talks(text, superuser)
 
-    talk.refresh_from_db()
-    assert [updated.pk for updated in result.updated] == [talk.pk]
+    [talk] = result.created
     # As blank cells: a blank location is the series' default room, a blank abstract none.
     assert (talk.location, talk.abstract) == ("Room 101", "")
 
@@ -519,12 +516,12 @@ def test_csv_export_quotes_cells_a_spreadsheet_would_run_as_formulas(superuser):
     text = talks_csv(Talk.objects.with_speakers().filter(pk=talk.pk))
 
     assert text == (
-        f"{HEADER},venue\r\n"
+        f"{','.join(COLUMNS)}\r\n"
         "12345678-1234-5678-1234-567812345678,formulas,"
         '"\'=HYPERLINK(""https://evil.example"",""Click"")",published,'
         "2026-12-08T12:00:00-05:00,2026-12-08T13:00:00-05:00,'+Series,"
         "'-Dash One,'=Tag,'@home,"
-        '"\'-5 ways\nto fail.",\r\n'
+        '"\'-5 ways\nto fail.",,0\r\n'
     )
     before = snapshot()
     empty_the_database()
@@ -568,7 +565,7 @@ def test_admin_import_page_lists_every_column(staff_client):
 def test_csv_venue_column_exports_and_imports_the_venue(superuser):
     talk = TalkFactory(venue=VenueFactory(name="=Hall A"), location="Room 2")
     text = talks_csv(Talk.objects.with_speakers().filter(pk=talk.pk))
-    assert text.endswith(",Room 2,An abstract.,'=Hall A\r\n")
+    assert text.endswith(",Room 2,An abstract.,'=Hall A,0\r\n")
     moved = text.replace("'=Hall A", "Hall B")
 
     plan = read_import(moved, superuser)

@@ -392,7 +392,7 @@ def test_agenda_and_planner_refuse_far_off_dates_without_a_server_error(staff_cl
     )
     assert plan.status_code == 200
     assert (
-        "Choose a date between 1900-01-01 and 2100-12-31."
+        "Choose a date between 1900-01-01 and 2200-12-31."
         in plan.context["form"].errors["first_day"]
     )
     announcement = staff_client.get(

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 from django.urls import reverse
 
 from seminars.models import Announcement, EventType, Series, Talk
+from speakers.history import latest_version_id
 from speakers.models import Affiliation, Speaker
 from tests.factories import AffiliationFactory, SeriesFactory, SpeakerFactory, TalkFactory
 
@@ -245,7 +246,8 @@ def test_organiser_export_of_another_series_talk_gives_no_row(organiser_client, 
     )
 
     assert response.content.decode() == (
-        "\ufeffuid,slug,title,status,start,end,series,speakers,event_types,location,abstract,venue\r\n"
+        "\ufeffuid,slug,title,status,start,end,series,speakers,event_types,location,abstract,"
+        "venue,version\r\n"
     )
 
 
@@ -310,7 +312,13 @@ def test_organiser_may_edit_shared_speakers_affiliations_and_event_types(organis
         assert organiser_client.get(change).status_code == 200
     response = organiser_client.post(
         reverse("admin:speakers_affiliation_change", args=[affiliation.pk]),
-        {"name": "Shared Laboratory", "slug": affiliation.slug, "short_name": "", "url": ""},
+        {
+            "name": "Shared Laboratory",
+            "slug": affiliation.slug,
+            "short_name": "",
+            "url": "",
+            "loaded_version": latest_version_id(affiliation),
+        },
     )
 
     assert response.status_code == 302

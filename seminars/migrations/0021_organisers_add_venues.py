@@ -32,7 +32,7 @@ def disallow_venues(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("seminars", "0012_location_strings_to_venues"),
+        ("seminars", "0020_location_strings_to_venues"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

@@ -31,7 +31,7 @@ def materials_to_links(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("seminars", "0013_organisers_add_venues"),
+        ("seminars", "0021_organisers_add_venues"),
     ]
 
     operations = [

@@ -74,7 +74,7 @@ def venues_to_locations(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("seminars", "0011_venues"),
+        ("seminars", "0019_venues"),
     ]
 
     operations = [

@@ -7,14 +7,14 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("seminars", "0010_performance_indexes"),
+        ("seminars", "0018_history_follows_new_fields"),
     ]
 
     operations = [
         migrations.AlterField(
             model_name="series",
             name="default_location",
-            field=models.CharField(
+            field=speakers.fields.OneLineCharField(
                 blank=True,
                 help_text="A room within the default venue, if it needs saying.",
                 max_length=200,
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="talk",
             name="location",
-            field=models.CharField(
+            field=speakers.fields.OneLineCharField(
                 blank=True,
                 help_text="A room within the venue, if it needs saying. Leave venue and room detail blank for the series' defaults.",
                 max_length=200,
