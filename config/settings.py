@@ -196,6 +196,8 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 # huge image (a decompression bomb). Pillow refuses more than about 89 million pixels regardless.
 MAX_PHOTO_BYTES = env.int("MAX_PHOTO_BYTES", default=10 * 1024 * 1024)
 MAX_PHOTO_PIXELS = env.int("MAX_PHOTO_PIXELS", default=40_000_000)
+# Largest PDF of slides or a paper staff may upload for a talk, in bytes.
+MAX_MATERIAL_BYTES = env.int("MAX_MATERIAL_BYTES", default=50 * 1024 * 1024)
 
 # How far back multi-talk calendar feeds reach.
 FEED_PAST_MONTHS = env.int("FEED_PAST_MONTHS", default=12)

@@ -15,7 +15,17 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from seminars.formatting import series_time
-from seminars.models import Announcement, EventType, Series, Talk, TalkSpeaker, in_zone
+from seminars.materials.files import delete_material_files, validate_pdf
+from seminars.models import (
+    Announcement,
+    EventType,
+    Material,
+    Series,
+    Talk,
+    TalkSpeaker,
+    Venue,
+    in_zone,
+)
 from seminars.organisers.admin_mixins import (
     OrganiserScopedAdminMixin,
     SeriesToolsAdminMixin,
@@ -68,13 +78,14 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
     list_display = (
         "name",
         "timezone",
-        "default_location",
+        "default_venue",
         "default_start_time",
         "add_talk_link",
         "tools_links",
     )
+    list_select_related = ("default_venue",)
     search_fields = ("name", "description")
-    autocomplete_fields = ("organisers",)
+    autocomplete_fields = ("organisers", "default_venue")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("add_talk_link", "tools_links")
 
@@ -160,7 +171,9 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
         weeks = choice.get("weeks") or AGENDA_WEEKS
         start = datetime.datetime.combine(monday, datetime.time.min, zone)
         end = start + datetime.timedelta(weeks=weeks)
-        in_range = Talk.objects.filter(start__lt=end, end__gt=start).select_related("series")
+        in_range = Talk.objects.filter(start__lt=end, end__gt=start).select_related(
+            "series", "venue"
+        )
         clashes = in_range.clash_map()
         nameable = self._nameable_talk(request)
         talks = [talk for talk in in_range if talk.series_id == series.pk]
@@ -205,6 +218,19 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
         )
 
 
+@admin.register(Venue)
+class VenueAdmin(SluggedAdmin):
+    list_display = ("name", "room", "is_online", "capacity")
+    list_filter = ("is_online",)
+    search_fields = ("name", "room", "address")
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "is_online", "room", "capacity")}),
+        ("Where", {"fields": ("address", "latitude", "longitude", "map_url")}),
+        ("Getting there", {"fields": ("directions", "accessibility")}),
+    )
+
+
 @admin.register(EventType)
 class EventTypeAdmin(SluggedAdmin):
     list_display = ("name", "slug", "colour")
@@ -242,12 +268,23 @@ TALK_FIELDSETS = (
     (
         "When and where",
         {
-            "fields": ("start", "end", "location", "online_url", "online_link_visibility"),
+            "fields": (
+                "start",
+                "end",
+                "venue",
+                "location",
+                "online_url",
+                "online_link_visibility",
+            ),
             "description": "Dates are year-month-day (2026-12-08), times 24-hour (14:30), "
             "in the series' timezone.",
         },
     ),
-    ("Content", {"fields": ("abstract", "host", "slides_url", "recording_url")}),
+    (
+        "Who may come",
+        {"fields": ("audience", "registration_required", "registration_url")},
+    ),
+    ("Content", {"fields": ("abstract", "host")}),
     ("Calendar bookkeeping", {"classes": ("collapse",), "fields": TALK_READONLY_FIELDS}),
 )
 
@@ -357,10 +394,32 @@ class TalkSpeakerInline(OrderedTabularInline):
     extra = 1
 
 
+class MaterialForm(forms.ModelForm):
+    class Meta:
+        model = Material
+        fields = ("kind", "url", "file", "order")
+        widgets = {"file": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"})}
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        # Only a new upload is read; a stored file was checked when it came.
+        if upload and hasattr(upload, "content_type"):
+            validate_pdf(upload)
+        return upload
+
+
+class MaterialInline(admin.TabularInline):
+    model = Material
+    form = MaterialForm
+    extra = 1
+    verbose_name = "material (after the talk)"
+    verbose_name_plural = "materials: recording, slides, paper and code, as links or PDFs"
+
+
 @admin.register(Talk)
 class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
     form = TalkAdminForm
-    inlines = (TalkSpeakerInline,)
+    inlines = (TalkSpeakerInline, MaterialInline)
     list_display = ("when", "title", "series", "speaker_names", "event_type_names", "status")
     list_display_links = ("when", "title")
     list_filter = (
@@ -371,6 +430,7 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
         ("start", admin.DateFieldListFilter),
     )
     list_select_related = ("series",)
+    autocomplete_fields = ("venue",)
     search_fields = (
         "title",
         "abstract",
@@ -412,7 +472,8 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
 
     def revert_related_data(self, request, obj, record):
         """Return the speaker rows of version `record`: the talk's current rows kept (with
-        that version's affiliation and place) or deleted, and the rows it lacks added."""
+        that version's affiliation and place) or deleted, and the rows it lacks added; the
+        materials as they are."""
         wanted = {row.speaker_id: row for row in record.speakers.order_by("order", "pk")}
         places = {speaker: place for place, speaker in enumerate(wanted)}
         prefix = "talk_speakers"
@@ -447,6 +508,9 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
                 f"{prefix}-INITIAL_FORMS": str(len(current)),
                 f"{prefix}-MIN_NUM_FORMS": "0",
                 f"{prefix}-MAX_NUM_FORMS": "1000",
+                # Materials have no versions: a revert leaves them as they are (no rows sent).
+                "materials-TOTAL_FORMS": "0",
+                "materials-INITIAL_FORMS": "0",
             }
         )
         return data
@@ -483,6 +547,7 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
             initial.update(
                 start=start.replace(tzinfo=None),
                 end=(start + series.default_duration).replace(tzinfo=None),
+                venue=series.default_venue_id,
                 location=series.default_location,
             )
         return initial
@@ -513,7 +578,7 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
                     obj,
                     other,
                     when,
-                    other.location,
+                    other.place,
                     reverse("admin:seminars_talk_change", args=[other.pk]),
                     other,
                 )
@@ -523,12 +588,24 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
                     "the room or the time if that is a mistake.",
                     obj,
                     when,
-                    other.location,
+                    other.place,
                 )
             self.message_user(request, message, messages.WARNING)
 
+    def delete_model(self, request, obj):
+        files = obj.material_files()
+        super().delete_model(request, obj)
+        delete_material_files(files)
+
+    def delete_queryset(self, request, queryset):
+        files = set(Material.objects.filter(talk__in=queryset).values_list("file", flat=True))
+        super().delete_queryset(request, queryset)
+        delete_material_files(files)
+
     def save_related(self, request, form, formsets, change):
+        previous_files = form.instance.material_files()
         super().save_related(request, form, formsets, change)
+        delete_material_files(previous_files - form.instance.material_files())
         # Speakers and event types are part of the talk's calendar event (its DESCRIPTION and
         # CATEGORIES): a change to them is a change of the talk (LAST-MODIFIED).
         if change and (

@@ -76,6 +76,36 @@ def when(talk: Scheduled) -> str:
     return f"{series_time(start)} – {series_time(end)}"
 
 
+# Places
+
+
+def place(venue: str = "", room: str = "", address: str = "") -> str:
+    """Return where a talk is as "Venue, room, address" (the address's lines joined by
+    commas), leaving out the blank parts: "Seminar Room G115", "Hall A, Room 2, 1 Main St"."""
+    lines = [line.strip() for line in address.splitlines()]
+    return ", ".join(part for part in (venue.strip(), room.strip(), *lines) if part)
+
+
+class Attended(Protocol):
+    """A talk that says who may come and how to register."""
+
+    registration_required: bool
+    registration_url: str
+
+    def get_audience_display(self) -> str: ...
+
+
+def attendance(talk: Attended) -> str:
+    """Return who may come: "Open to all", "By invitation; registration required:
+    https://…"."""
+    text = talk.get_audience_display()
+    if talk.registration_required:
+        text += "; registration required"
+    if talk.registration_url:
+        text += f"{':' if talk.registration_required else '; register at'} {talk.registration_url}"
+    return text
+
+
 # Speakers
 
 

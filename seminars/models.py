@@ -3,6 +3,7 @@ import datetime
 import uuid
 import zoneinfo
 from collections.abc import Collection, Sequence
+from urllib.parse import urlencode
 
 import simple_history
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import (
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -23,6 +25,8 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
+from config.site import absolute_url
+from seminars import formatting
 from seminars.formatting import day_label
 from speakers.fields import HttpsURLField, OneLineCharField
 from speakers.history import TrackedHistory
@@ -87,6 +91,96 @@ class AnnouncementKind(models.TextChoices):
 MAX_ANNOUNCE_DAYS_BEFORE = 28
 
 
+class VenueQuerySet(models.QuerySet):
+    def with_public_talks(self) -> "VenueQuerySet":
+        """Return the venues of at least one talk the public may see."""
+        return self.filter(pk__in=Talk.objects.public().values("venue"))
+
+
+class Venue(SluggedModel):
+    """A place where talks happen: a building or room with an address, or an online venue."""
+
+    name = OneLineCharField(max_length=200, unique=True)
+    address = models.TextField(blank=True, help_text="Postal address, one part per line.")
+    room = OneLineCharField(
+        "room details",
+        max_length=200,
+        blank=True,
+        help_text="Room number, floor or wing, e.g. “Room 3.14, third floor”.",
+    )
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    map_url = HttpsURLField(
+        "map link",
+        blank=True,
+        help_text="Leave blank for an OpenStreetMap link made from the coordinates or address.",
+    )
+    directions = models.TextField(blank=True, help_text="How to get there and find the room.")
+    accessibility = models.TextField(
+        blank=True, help_text="Step-free access, hearing loop, accessible toilets, ..."
+    )
+    capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Seats.")
+    is_online = models.BooleanField(
+        "online only", default=False, help_text="An online-only venue has no address."
+    )
+    # When the row last changed: calendar events at the venue take it as their LAST-MODIFIED
+    # when it is later than the talk's own (a rename changes their LOCATION).
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = VenueQuerySet.as_manager()
+    history = TrackedHistory()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                # Both null, or both given and in range: a check whose value is NULL passes.
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="venue_coordinates_both_and_on_earth",
+                violation_error_message="Give both latitude (−90 to 90) and longitude "
+                "(−180 to 180), or neither.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("seminars:venue-detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def map_link(self) -> str:
+        """Return the map link: the one given, else OpenStreetMap at the coordinates or
+        searching the address ("" for an online venue or one with neither)."""
+        if self.map_url or self.is_online:
+            return self.map_url
+        if self.has_coordinates:
+            return (
+                f"https://www.openstreetmap.org/?mlat={self.latitude}&mlon={self.longitude}"
+                f"#map=18/{self.latitude}/{self.longitude}"
+            )
+        if self.address.strip():
+            query = urlencode({"query": ", ".join(self.address_lines)})
+            return f"https://www.openstreetmap.org/search?{query}"
+        return ""
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.address.splitlines() if line.strip()]
+
+
 class SeriesQuerySet(models.QuerySet):
     def with_public_talks(self) -> "SeriesQuerySet":
         """Return the series with at least one talk the public may see."""
@@ -112,7 +206,20 @@ class Series(SluggedModel):
         help_text="IANA timezone of the series, e.g. America/New_York. "
         "Talk times are entered and shown in it.",
     )
-    default_location = OneLineCharField(max_length=200, blank=True)
+    default_venue = models.ForeignKey(
+        Venue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="default_of_series",
+        help_text="Where the series' talks usually happen; a new talk starts with it.",
+    )
+    default_location = OneLineCharField(
+        "default room detail",
+        max_length=200,
+        blank=True,
+        help_text="A room within the default venue, if it needs saying.",
+    )
     default_start_time = models.TimeField(default=datetime.time(12, 0))
     default_duration = models.DurationField(
         default=datetime.timedelta(hours=1), help_text="hh:mm:ss"
@@ -279,6 +386,34 @@ def room_key(location: str) -> str:
     return " ".join(location.split()).casefold()
 
 
+def place_key(talk: "Talk") -> tuple[int | None, str] | None:
+    """Return where `talk` takes place as clash checks compare it: its venue and room detail
+    (room_key). None when it books no room: no venue and no room detail, or an online venue,
+    where any number of talks fit."""
+    if talk.venue_id is None and not room_key(talk.location):
+        return None
+    if talk.venue_id is not None and talk.venue.is_online:
+        return None
+    return (talk.venue_id, room_key(talk.location))
+
+
+class Audience(models.TextChoices):
+    OPEN = "open", "Open to all"
+    MEMBERS = "members", "Members of the institution"
+    INVITATION = "invitation", "By invitation"
+
+
+class MaterialKind(models.TextChoices):
+    RECORDING = "recording", "Recording"
+    SLIDES = "slides", "Slides"
+    PAPER = "paper", "Paper"
+    CODE = "code", "Code"
+
+
+# The kinds a PDF may be uploaded for; the others are links.
+UPLOADABLE_KINDS = (MaterialKind.SLIDES, MaterialKind.PAPER)
+
+
 class OnlineLinkVisibility(models.TextChoices):
     PUBLIC = "public", "Everyone, always"
     BEFORE_START = "before_start", "Everyone, from shortly before the start"
@@ -341,10 +476,27 @@ class TalkQuerySet(models.QuerySet):
         speakers = TalkSpeaker.objects.select_related(
             "speaker", "speaker__affiliation", "affiliation"
         ).order_by("order", "pk")
-        return self.select_related("series").prefetch_related(
+        return self.select_related("series", "venue").prefetch_related(
             Prefetch(SPEAKERS_IN_ORDER, queryset=speakers),
             Prefetch("event_types", queryset=EventType.objects.order_by("name")),
         )
+
+    def with_materials(self) -> "TalkQuerySet":
+        """Fetch the talks' materials, in order, in one more query."""
+        return self.prefetch_related(
+            Prefetch("materials", queryset=Material.objects.order_by("order", "pk"))
+        )
+
+    def with_material_markers(self) -> "TalkQuerySet":
+        """Mark each talk with `has_slides` and `has_recording`, in the same query."""
+        return self.annotate(
+            has_slides=Exists(Material.objects.filter(talk=OuterRef("pk"), kind="slides")),
+            has_recording=Exists(Material.objects.filter(talk=OuterRef("pk"), kind="recording")),
+        )
+
+    def having_material(self, kinds: Collection[str]) -> "TalkQuerySet":
+        """Return the talks with a material of any of `kinds` ("slides", "recording")."""
+        return self.filter(pk__in=Material.objects.filter(kind__in=kinds).values("talk"))
 
     def next_talk(self, now: datetime.datetime | None = None) -> "Talk | None":
         """Return the earliest scheduled talk that has not ended."""
@@ -412,12 +564,13 @@ class TalkQuerySet(models.QuerySet):
 
     def clashing_with(self, talk: "Talk") -> list["Talk"]:
         """Return the other talks in `talk`'s room at an overlapping time (see clash_map)."""
-        if not room_key(talk.location) or talk.start is None or talk.end is None:
+        place = place_key(talk)
+        if place is None or talk.start is None or talk.end is None:
             return []
         overlapping = (
             self.exclude(pk=talk.pk)
-            .filter(start__lt=talk.end, end__gt=talk.start)
-            .select_related("series")
+            .filter(start__lt=talk.end, end__gt=talk.start, venue=talk.venue_id)
+            .select_related("series", "venue")
             .order_by("start", "pk")
         )
         return [
@@ -425,20 +578,21 @@ class TalkQuerySet(models.QuerySet):
             for other in overlapping.exclude(status=Talk.Status.CANCELLED).exclude(
                 is_placeholder=True
             )
-            if room_key(other.location) == room_key(talk.location)
+            if place_key(other) == place
         ]
 
     def clash_map(self) -> dict[int, list["Talk"]]:
         """Return, for each talk of this queryset that clashes, the talks it clashes with.
 
-        A clash is two talks in the same room (compared by room_key) at overlapping times;
-        a blank room never clashes, nor do cancelled talks and placeholders (a slot kept
-        free, not a booking).
+        A clash is two talks at the same venue and room detail (compared by place_key) at
+        overlapping times; a talk with neither, or at an online venue, never clashes, nor do
+        cancelled talks and placeholders (a slot kept free, not a booking).
         """
-        by_room: dict[str, list[Talk]] = {}
-        for talk in self.exclude(status=Talk.Status.CANCELLED).exclude(is_placeholder=True):
-            if room_key(talk.location):
-                by_room.setdefault(room_key(talk.location), []).append(talk)
+        by_room: dict[tuple, list[Talk]] = {}
+        booked = self.exclude(status=Talk.Status.CANCELLED).exclude(is_placeholder=True)
+        for talk in booked.select_related("venue"):
+            if (place := place_key(talk)) is not None:
+                by_room.setdefault(place, []).append(talk)
         clashes: dict[int, list[Talk]] = {}
         for same_room in by_room.values():
             same_room.sort(key=lambda talk: talk.start)
@@ -473,9 +627,12 @@ class TalkQuerySet(models.QuerySet):
         series: Collection[Series] = (),
         event_types: Collection[EventType] = (),
         speakers: Collection[models.Model] = (),
+        venues: Collection["Venue"] = (),
+        materials: Collection[str] = (),
     ) -> "TalkQuerySet":
-        """Return the talks in any of `series`, of any of `event_types` and by any of
-        `speakers`; an empty argument does not filter."""
+        """Return the talks in any of `series`, of any of `event_types`, by any of
+        `speakers`, at any of `venues` and with a material of any of the kinds `materials`;
+        an empty argument does not filter."""
         talks = self
         if series:
             talks = talks.filter(series__in=series)
@@ -485,6 +642,10 @@ class TalkQuerySet(models.QuerySet):
         if speakers:
             spoken = TalkSpeaker.objects.filter(speaker__in=speakers)
             talks = talks.filter(pk__in=spoken.values("talk"))
+        if venues:
+            talks = talks.filter(venue__in=venues)
+        if materials:
+            talks = talks.having_material(materials)
         return talks
 
 
@@ -498,7 +659,7 @@ class Talk(SluggedModel):
 
     # A change to any of these is a change subscribers' calendars must pick up (RFC 5545
     # §3.8.7.4: SEQUENCE goes up when DTSTART, DTEND, LOCATION, SUMMARY or STATUS change).
-    SEQUENCE_FIELDS = ("start", "end", "location", "title", "status")
+    SEQUENCE_FIELDS = ("start", "end", "venue_id", "location", "title", "status")
 
     title = OneLineCharField(max_length=300)
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="talks")
@@ -514,8 +675,20 @@ class Talk(SluggedModel):
         help_text="In the series' timezone. Leave blank for the series' default length.",
         validators=[validate_talk_moment],
     )
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="talks",
+        help_text="Leave blank for the series' default venue.",
+    )
     location = OneLineCharField(
-        max_length=200, blank=True, help_text="Leave blank for the series' default room."
+        "room detail",
+        max_length=200,
+        blank=True,
+        help_text="A room within the venue, if it needs saying. Leave venue and room detail "
+        "blank for the series' defaults.",
     )
     online_url = HttpsURLField("online link", blank=True)
     online_link_visibility = models.CharField(
@@ -526,13 +699,18 @@ class Talk(SluggedModel):
         help_text="Showing the link only shortly before the start keeps uninvited guests "
         "out of the meeting; feeds and announcements follow the same rule.",
     )
+    audience = models.CharField(
+        "who may come", max_length=10, choices=Audience, default=Audience.OPEN
+    )
+    registration_url = HttpsURLField("registration link", blank=True)
+    registration_required = models.BooleanField(
+        default=False, help_text="Guests must register before they come."
+    )
     abstract = models.TextField(blank=True, help_text="Markdown.")
     # The abstract as plain text, made on save: calendars show it for thousands of talks at
     # once, and rendering Markdown was most of the cost of building them.
     abstract_text = models.TextField(blank=True, editable=False)
     host = OneLineCharField(max_length=200, blank=True)
-    slides_url = HttpsURLField("slides link", blank=True)
-    recording_url = HttpsURLField("recording link", blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     is_placeholder = models.BooleanField(
         "placeholder",
@@ -622,13 +800,15 @@ class Talk(SluggedModel):
         return changed
 
     def apply_series_defaults(self) -> None:
-        """Fill a blank end (start + default duration) and location from the series."""
+        """Fill a blank end (start + default duration), and a blank venue and room detail,
+        from the series."""
         if self.series_id is None:
             return
         if self.end is None and self.start is not None:
             with contextlib.suppress(OverflowError):  # validate_talk_moment refuses the start
                 self.end = self.start + self.series.default_duration
-        if not self.location:
+        if self.venue_id is None and not self.location:
+            self.venue_id = self.series.default_venue_id
             self.location = self.series.default_location
 
     def _stored_values(self) -> dict | None:
@@ -678,6 +858,35 @@ class Talk(SluggedModel):
         now = now or timezone.now()
         return self.start <= now < self.end
 
+    @property
+    def restricts_attendance(self) -> bool:
+        """Whether coming takes more than turning up: not open to all, or registration."""
+        return (
+            self.audience != Audience.OPEN
+            or self.registration_required
+            or bool(self.registration_url)
+        )
+
+    @property
+    def room_detail(self) -> str:
+        """Return the room: the talk's own room detail, else its venue's room details."""
+        return self.location or (self.venue.room if self.venue_id else "")
+
+    @property
+    def place(self) -> str:
+        """Return "Venue, room" for lists and messages ("" when nothing is known)."""
+        return formatting.place(self.venue.name if self.venue_id else "", self.room_detail)
+
+    @property
+    def full_place(self) -> str:
+        """Return "Venue, room, address", as calendars show it."""
+        address = self.venue.address if self.venue_id else ""
+        return formatting.place(self.venue.name if self.venue_id else "", self.room_detail, address)
+
+    def material_files(self) -> set[str]:
+        """Return the names of the talk's stored material files, as the database has them."""
+        return set(self.materials.exclude(file="").values_list("file", flat=True))
+
     def speaker_links(self) -> list["TalkSpeaker"]:
         """Return the talk's speakers in order (uses the with_speakers() prefetch)."""
         return list(getattr(self, SPEAKERS_IN_ORDER).all())
@@ -721,6 +930,65 @@ class TalkSpeaker(models.Model):
 
 # Each version of a talk keeps its tags and its speakers (in order, with their affiliation then).
 simple_history.register(Talk, records_class=TrackedHistory, m2m_fields=("event_types", "speakers"))
+
+
+def material_file_name(material: "Material", filename: str) -> str:
+    """Return a random stored name: the uploader's file name is never used on disk."""
+    return f"materials/{uuid.uuid4().hex}.pdf"
+
+
+class Material(models.Model):
+    """What remains of a talk: a link to its recording, slides, paper or code, or an
+    uploaded PDF of its slides or paper (served only while the talk is public)."""
+
+    Kind = MaterialKind
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="materials")
+    kind = models.CharField(max_length=10, choices=MaterialKind)
+    url = HttpsURLField("link", blank=True)
+    file = models.FileField(
+        "PDF file",
+        upload_to=material_file_name,
+        max_length=200,
+        blank=True,
+        help_text="Slides or paper as a PDF, instead of a link.",
+    )
+    size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
+                name="material_link_or_file",
+                violation_error_message="Give either a link or a PDF file.",
+            ),
+            models.CheckConstraint(
+                condition=Q(file="") | Q(kind__in=UPLOADABLE_KINDS),
+                name="material_file_only_slides_or_paper",
+                violation_error_message="Only slides and papers may be uploaded; "
+                "give a link for the others.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of “{self.talk}”"
+
+    def save(self, *args, **kwargs):
+        self.size = self.file.size if self.file else None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """Return where the public finds it: the link, or the file served for the talk."""
+        if self.url:
+            return self.url
+        return reverse("seminars:material-file", kwargs={"slug": self.talk.slug, "pk": self.pk})
+
+    @property
+    def public_url(self) -> str:
+        """Return the absolute URL the public follows (feeds, API, structured data)."""
+        return self.url or absolute_url(self.get_absolute_url())
 
 
 CONTENT_VERSION_PK = 1

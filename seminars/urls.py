@@ -8,6 +8,7 @@ from seminars.feeds import views as calendar_views
 from seminars.feeds.rss import EventTypeTalksFeed, SeriesTalksFeed, UpcomingTalksFeed
 from seminars.http.conditional import cacheable
 from seminars.mail import views as announcement_views
+from seminars.materials.views import MaterialFileView
 from seminars.pages import people, views
 from seminars.pages.cards import talk_card
 from seminars.pages.month import MonthView
@@ -38,6 +39,18 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.EventTypeDetailView.as_view(), name="tag-detail"),
     path("series/<slug:slug>/feed/", SeriesTalksFeed(), name="series-rss"),
     path("tags/<slug:slug>/feed/", EventTypeTalksFeed(), name="tag-rss"),
+    path(
+        "talks/<slug:slug>/materials/<int:pk>/",
+        MaterialFileView.as_view(),
+        name="material-file",
+    ),
+    path("venues/", views.VenueListView.as_view(), name="venue-list"),
+    path("venues/<slug:slug>/", views.VenueDetailView.as_view(), name="venue-detail"),
+    path(
+        "venues/<slug:slug>/calendar.ics",
+        calendar_views.FeedView.as_view(filter_name="venues"),
+        name="venue-calendar",
+    ),
     path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", UpcomingTalksFeed(), name="rss"),
     path("sitemap.xml", cacheable(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),

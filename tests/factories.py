@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from seminars.devdata.generate import unique_slugs
-from seminars.models import EventType, Series, Talk, TalkSpeaker
+from seminars.models import EventType, Material, Series, Talk, TalkSpeaker, Venue
 from seminars.signals import bump_content_version
 from speakers.models import Affiliation, Speaker
 
@@ -82,6 +82,24 @@ class TalkFactory(factory.django.DjangoModelFactory):
             self.event_types.set(extracted)
 
 
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    name = factory.Sequence(lambda n: f"Venue {n}")
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    """A link to a talk's slides (kind, url or file to say otherwise)."""
+
+    class Meta:
+        model = Material
+
+    talk = factory.SubFactory(TalkFactory)
+    kind = Material.Kind.SLIDES
+    url = factory.Sequence(lambda n: f"https://example.org/material-{n}")
+
+
 class WeeklyTalkFactory(TalkFactory):
     """The calendar tests' talk: published, in a series of its own (NewSeriesFactory), weekly
     on Tuesdays at 12:00 series time from 27 October 2026, across the end of daylight-saving
@@ -106,9 +124,11 @@ def make_talks(
 
     Each talk is by the shared speaker ("Shared Speaker" of "Shared University") and a speaker
     of its own (with an affiliation of its own), and is tagged Seminar and Tech week, in the
-    series "Test Seminar"; with `spread`, each is instead in a series of its own and has a tag
-    of its own too. The rows are written in bulk, which sends no signals: the content version
-    is bumped once at the end. A query-count test runs at two values of `count` with one budget.
+    series "Test Seminar", in Room 101 of the venue "Shared Hall"; each has a slides link,
+    every second one a recording link too; with `spread`, each is instead in a series of its
+    own and has a tag of its own too. The rows are written in bulk, which sends no signals:
+    the content version is bumped once at the end. A query-count test runs at two values of
+    `count` with one budget.
     """
     past = count // 2 if past is None else past
     numbers = range(1, count + 1)
@@ -142,6 +162,7 @@ def make_talks(
         tags = [[*tags[0], tag] for tag in own_tags]
     else:
         series = [SeriesFactory()]
+    venue = VenueFactory(name="Shared Hall", address="1 Main Street\nCambridge, MA 02139")
     titles = [f"Talk {n}" for n in numbers]
     talks = Talk.objects.bulk_create(
         Talk(
@@ -150,6 +171,7 @@ def make_talks(
             series=series[(n - 1) % len(series)],
             start=start,
             end=start + datetime.timedelta(hours=1),
+            venue=venue,
             location="Room 101",
             abstract="An abstract.",
             abstract_text="An abstract.",  # what save() makes of it
@@ -168,6 +190,11 @@ def make_talks(
         Tagging(talk=talk, eventtype=tag)
         for index, talk in enumerate(talks)
         for tag in tags[index % len(tags)]
+    )
+    Material.objects.bulk_create(
+        Material(talk=talk, kind=kind, url=f"https://example.org/{talk.slug}/{kind}")
+        for index, talk in enumerate(talks)
+        for kind in (["slides", "recording"] if index % 2 else ["slides"])
     )
     bump_content_version()
     return talks

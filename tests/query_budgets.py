@@ -29,8 +29,9 @@ QUERIES = {
     # starts afresh (LINK_WINDOW).
     "calendar 304": 1,
     "calendar 304 without cached body": 2 + LINK_WINDOW,
-    # One talk's .ics download: version, the talk, then its values, speakers and tags.
-    "talk calendar": 5 + LINK_WINDOW,
+    # One talk's .ics download: version, the talk, then its values, speakers, tags and
+    # materials.
+    "talk calendar": 6 + LINK_WINDOW,
     # Talk.objects.with_speakers(): the talk, its speaker links with speakers, affiliations.
     "talk with speakers": 3,
     "content version read": 1,
@@ -49,7 +50,7 @@ QUERIES = {
 PAGES = {
     "/": 10,
     "/next/": 3,
-    "/talks/talk-1/": 3,
+    "/talks/talk-1/": 4,
     "/archive/": 6,
     "/archive/2026/": 7,
     "/series/": 1,
@@ -70,14 +71,19 @@ PAGES = {
     "/series/test-seminar/feed/": 4,
     "/tags/seminar/feed/": 4,
     "/sitemap.xml": 10,
+    "/venues/": 1,
+    "/venues/shared-hall/": 9,
+    "/archive/?has=slides": 6,
 }
 
 # Calendar feeds, built afresh after a change: version, talks, their speakers, their tags,
-# one more query per filter, and LINK_WINDOW.
+# their materials, one more query per filter that names objects, and LINK_WINDOW.
 CALENDARS = {
-    "/calendar.ics": 4 + LINK_WINDOW,
-    "/calendar.ics?series=test-seminar&tag=seminar&speaker=shared-speaker": 7 + LINK_WINDOW,
-    "/speakers/shared-speaker/calendar.ics": 5 + LINK_WINDOW,
+    "/calendar.ics": 5 + LINK_WINDOW,
+    "/calendar.ics?series=test-seminar&tag=seminar&speaker=shared-speaker": 8 + LINK_WINDOW,
+    "/speakers/shared-speaker/calendar.ics": 6 + LINK_WINDOW,
+    "/venues/shared-hall/calendar.ics": 6 + LINK_WINDOW,
+    "/calendar.ics?venue=shared-hall&has=slides": 6 + LINK_WINDOW,
 }
 
 EMBEDS = {
@@ -86,16 +92,18 @@ EMBEDS = {
     "/embed/upcoming/?series=test-seminar&tag=seminar&speaker=shared-speaker&limit=3": 6,
     # The unknown slug is also looked for among retired slugs.
     "/embed/upcoming/?series=nope": 2,
+    "/embed/past/?venue=shared-hall&has=slides": 4,
     "/embed/?series=test-seminar": 2,
 }
 
 # API responses built after a change (each with LINK_WINDOW).
 API = {
-    "/api/talks/": 6 + LINK_WINDOW,
-    "/api/talks/?when=past&limit=5": 6 + LINK_WINDOW,
+    "/api/talks/": 7 + LINK_WINDOW,
+    "/api/talks/?when=past&limit=5": 7 + LINK_WINDOW,
     "/api/talks/?when=all&series=test-seminar&tag=seminar&tag=tech-week&speaker=shared-speaker"
-    "&from=2020-01-01&to=2030-12-31&page=2&limit=3": 8 + LINK_WINDOW,
-    "/api/talks/talk-1/": 4 + LINK_WINDOW,
+    "&from=2020-01-01&to=2030-12-31&page=2&limit=3": 9 + LINK_WINDOW,
+    "/api/talks/talk-1/": 5 + LINK_WINDOW,
+    "/api/talks/?when=all&venue=shared-hall&has=slides&has=recording": 7 + LINK_WINDOW,
     "/api/series/": 3 + LINK_WINDOW,
     "/api/speakers/shared-speaker/": 2 + LINK_WINDOW,
 }

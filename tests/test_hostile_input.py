@@ -8,16 +8,29 @@ import re
 from urllib.parse import quote
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from seminars.mail import tokens
-from seminars.models import Talk
+from seminars.models import Material, Talk
 from tests.factories import SubscriberFactory
 
 ACCEPTABLE = {200, 301, 302, 304, 400, 404}
-QUERY_KEYS = ["page", "q", "series", "tag", "speaker", "when", "from", "to", "limit"]
+QUERY_KEYS = [
+    "page",
+    "q",
+    "series",
+    "tag",
+    "speaker",
+    "venue",
+    "has",
+    "when",
+    "from",
+    "to",
+    "limit",
+]
 NASTY = [
     "",
     "\x00",
@@ -91,9 +104,12 @@ def test_hostile_input_never_gives_a_server_error(client, demo, route, value, pa
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_every_public_route_answers_its_valid_form(client, demo, route):
+def test_every_public_route_answers_its_valid_form(client, demo, media_root, route):
     talk = Talk.objects.get(
         title="Inference and AI Infrastructure (Special Event for #BosTechWeek)"
+    )
+    slides = Material.objects.create(
+        talk=talk, kind="slides", file=ContentFile(b"%PDF-1.7\n%%EOF", name="slides.pdf")
     )
     valid = {
         "slug": {
@@ -102,13 +118,16 @@ def test_every_public_route_answers_its_valid_form(client, demo, route):
             "tags": "tech-week",
             "speakers": "venkat-pullela",
             "affiliations": "keysight",
+            "venues": "seminar-room-g115",
         },
+        "pk": str(slides.pk),
         "year": "2026",
         "month": "12",
     }
     segments = route.strip("/").split("/")
     kind = segments[segments.index("{slug}") - 1] if "{slug}" in segments else ""
     url = route.replace("{slug}", valid["slug"].get(kind, "x")).replace("{year}", valid["year"])
+    url = url.replace("{pk}", valid["pk"])
     if "{token}" in url:
         subscriber = SubscriberFactory()
         make = tokens.confirm_token if "/confirm/" in url else tokens.manage_token
@@ -117,6 +136,7 @@ def test_every_public_route_answers_its_valid_form(client, demo, route):
     if "{path}" in url:
         pytest.skip("media files are tested in tests/config/test_deploy.py")
     response = client.get(url)
+    response.close()  # a file download holds its file open until closed
     assert response.status_code in {200, 301, 302}, url
     if route not in {"/next/", "/favicon.ico"}:
         assert response.status_code == 200, url

@@ -12,7 +12,7 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
 from config.site import absolute_url
-from seminars.models import EventType, Series, Talk, TalkSpeaker
+from seminars.models import EventType, Material, Series, Talk, TalkSpeaker, Venue
 from speakers.markdown import markdown_to_text, render_markdown
 from speakers.models import Affiliation, Speaker
 
@@ -50,6 +50,29 @@ class SeriesLink(TypedDict):
     url: str
 
 
+class VenueData(TypedDict):
+    slug: str
+    name: str
+    online: bool
+    room: str
+    address: list[str]
+    latitude: float | None
+    longitude: float | None
+    map_url: str | None
+    directions: str
+    accessibility: str
+    capacity: int | None
+    url: str
+    ics_url: str
+    talks_url: str
+
+
+class MaterialData(TypedDict):
+    kind: Literal["recording", "slides", "paper", "code"]
+    url: str
+    size: int | None
+
+
 class TalkData(TypedDict):
     uid: str
     slug: str
@@ -59,6 +82,11 @@ class TalkData(TypedDict):
     end: str
     timezone: str
     location: str
+    venue: VenueData | None
+    room: str
+    audience: Literal["open", "members", "invitation"]
+    registration_required: bool
+    registration_url: str | None
     online_url: str | None
     placeholder: bool
     host: str
@@ -67,6 +95,7 @@ class TalkData(TypedDict):
     speakers: list[SpeakerSummary]
     abstract_html: str
     abstract_text: str
+    materials: list[MaterialData]
     slides_url: str | None
     recording_url: str | None
     url: str
@@ -163,8 +192,41 @@ def event_type_data(event_type: EventType) -> EventTypeData:
     }
 
 
+def venue_data(venue: Venue | None) -> VenueData | None:
+    """Return a venue: where it is, how to get in, and where to find its talks."""
+    if venue is None:
+        return None
+    return {
+        "slug": venue.slug,
+        "name": venue.name,
+        "online": venue.is_online,
+        "room": venue.room,
+        "address": venue.address_lines,
+        "latitude": float(venue.latitude) if venue.latitude is not None else None,
+        "longitude": float(venue.longitude) if venue.longitude is not None else None,
+        "map_url": or_none(venue.map_link),
+        "directions": venue.directions,
+        "accessibility": venue.accessibility,
+        "capacity": venue.capacity,
+        "url": absolute_url(venue.get_absolute_url()),
+        "ics_url": url_for("seminars:venue-calendar", venue.slug),
+        "talks_url": talks_url("venue", venue.slug),
+    }
+
+
+def material_data(material: Material) -> MaterialData:
+    """Return a material: its kind, where to get it, and the size of an uploaded file."""
+    return {"kind": material.kind, "url": material.public_url, "size": material.size}
+
+
+def first_url(materials: list[Material], kind: str) -> str | None:
+    """Return the URL of the first material of `kind` (slides_url and recording_url)."""
+    return next((material.public_url for material in materials if material.kind == kind), None)
+
+
 def talk_data(talk: Talk) -> TalkData:
-    """Return a public talk (fetched with TalkQuerySet.with_speakers())."""
+    """Return a public talk (fetched with TalkQuerySet.with_speakers().with_materials())."""
+    materials = list(talk.materials.all())
     return {
         "uid": str(talk.uid),
         "slug": talk.slug,
@@ -173,7 +235,12 @@ def talk_data(talk: Talk) -> TalkData:
         "start": talk.local_start.isoformat(timespec="seconds"),
         "end": talk.local_end.isoformat(timespec="seconds"),
         "timezone": talk.series.timezone,
-        "location": talk.location,
+        "location": talk.place,
+        "venue": venue_data(talk.venue),
+        "room": talk.room_detail,
+        "audience": talk.audience,
+        "registration_required": talk.registration_required,
+        "registration_url": or_none(talk.registration_url),
         "online_url": or_none(talk.online_url_for_public()),
         "placeholder": talk.is_placeholder,
         "host": talk.host,
@@ -186,8 +253,9 @@ def talk_data(talk: Talk) -> TalkData:
         "speakers": [speaker_link_data(link) for link in talk.speaker_links()],
         "abstract_html": render_markdown(talk.abstract),
         "abstract_text": markdown_to_text(talk.abstract),
-        "slides_url": or_none(talk.slides_url),
-        "recording_url": or_none(talk.recording_url),
+        "materials": [material_data(material) for material in materials],
+        "slides_url": first_url(materials, Material.Kind.SLIDES),
+        "recording_url": first_url(materials, Material.Kind.RECORDING),
         "url": absolute_url(talk.get_absolute_url()),
         "ics_url": url_for("seminars:talk-calendar", talk.slug),
         "api_url": url_for("seminars:api-talk-detail", talk.slug),

@@ -179,7 +179,7 @@ class TalkListApiView(ApiListView):
 
     def get_queryset(self):
         try:
-            return select_talks(self.query, timezone.now()).talks
+            return select_talks(self.query, timezone.now()).talks.with_materials()
         except UnknownFeedError as error:
             raise ApiError(404, error.parameter, str(error)) from error
 
@@ -209,7 +209,7 @@ class TalkDetailApiView(ApiView):
 
     def get_data(self) -> dict:
         slug = self.kwargs["slug"]
-        talk = find_public_talk(slug)
+        talk = find_public_talk(slug, Talk.objects.public().with_speakers().with_materials())
         if talk is None:
             raise ApiError(404, "slug", f"There is no public talk “{slug[:SHOWN_SLUG_LENGTH]}”.")
         return talk_data(talk)

@@ -6,7 +6,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from seminars.models import EventType, Series, Talk, TalkSpeaker
+from seminars.models import EventType, Material, Series, Talk, TalkSpeaker, Venue
 from speakers.models import Affiliation, Speaker
 
 DEMO_WEEKDAY = 1  # Tuesday
@@ -56,13 +56,15 @@ def load_demo(data: dict, today: datetime.date | None = None) -> int:
     twice changes nothing. New talks get weekly Tuesday slots around `today`.
     """
     info = data["series"]
+    # Only the room's name is known: no address or coordinates are made up.
+    venue, _ = Venue.objects.get_or_create(name=info["venue"]["name"])
     series, _ = Series.objects.get_or_create(
         slug=info["slug"],
         defaults={
             "name": info["name"],
             "description": info["description"],
             "timezone": info["timezone"],
-            "default_location": info["default_location"],
+            "default_venue": venue,
             "default_start_time": datetime.time.fromisoformat(info["default_start_time"]),
             "default_duration": datetime.timedelta(minutes=info["default_duration_minutes"]),
         },
@@ -87,11 +89,16 @@ def load_demo(data: dict, today: datetime.date | None = None) -> int:
             series=series,
             start=start,
             end=start + series.default_duration,
+            venue=series.default_venue,
             location=series.default_location,
             abstract=talk_data["abstract"],
             status=Talk.Status.PUBLISHED,
         )
         talk.event_types.set(event_types[slug] for slug in talk_data["event_types"])
+        for order, material in enumerate(talk_data.get("materials", [])):
+            Material.objects.create(
+                talk=talk, kind=material["kind"], url=material["url"], order=order
+            )
         for order, speaker_data in enumerate(talk_data["speakers"]):
             affiliation, _ = Affiliation.objects.get_or_create(name=speaker_data["affiliation"])
             speaker, _ = Speaker.objects.get_or_create(

@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from seminars.models import EventType, Series, Talk, TalkSpeaker
+from seminars.models import EventType, Series, Talk, TalkSpeaker, Venue
 from seminars.signals import bump_content_version
 from speakers.markdown import markdown_to_text
 from speakers.models import Affiliation, Speaker
@@ -225,13 +225,17 @@ def generate_data(
     rng = random.Random(seed)  # noqa: S311 (sample data, not secrets)
     today = today or timezone.localdate()
     series_count = min(len(SERIES), max(1, math.ceil(talks / WEEKS_PER_SERIES)))
+    rooms = sorted({room for _, _, room, _, _ in SERIES[:series_count]})
+    venues = dict(
+        zip(rooms, get_or_bulk_create(Venue, [{"name": room} for room in rooms]), strict=True)
+    )
     series_list = get_or_bulk_create(
         Series,
         [
             {
                 "name": name,
                 "timezone": zone,
-                "default_location": room,
+                "default_venue": venues[room],
                 "default_start_time": start,
                 "description": f"The {name}: weekly talks, open to everyone.",
             }
@@ -320,6 +324,7 @@ def generate_data(
                 series=series,
                 start=start,
                 end=start + series.default_duration,
+                venue_id=series.default_venue_id,
                 location=series.default_location,
                 online_url=online_url,
                 abstract=ABSTRACT.format(**abstract_values),

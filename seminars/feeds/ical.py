@@ -62,21 +62,23 @@ class EventData:
     uid: str
     sequence: int
     created: datetime.datetime
-    # The latest change of any row the event shows (the talk, its series, speakers, their
-    # affiliations then, event types): LAST-MODIFIED and DTSTAMP move with the bytes.
+    # The latest change of any row the event shows (the talk, its series, venue, speakers,
+    # their affiliations then, event types): LAST-MODIFIED and DTSTAMP move with the bytes.
     updated: datetime.datetime
     title: str
     status: str
     start: datetime.datetime
     end: datetime.datetime
     timezone: str  # the series' IANA timezone
-    location: str
+    place: str  # "Venue, room, address" (formatting.place)
+    geo: tuple[float, float] | None  # the venue's latitude and longitude
     online_url: str  # as the public may see it when the calendar is built ("" if hidden)
     is_placeholder: bool
     abstract_text: str  # the abstract as plain text (Talk.abstract_text)
     slug: str
     speakers: tuple[tuple[str, str | None], ...]  # (name, affiliation then), in order
     categories: tuple[str, ...]  # event type names, sorted
+    materials: tuple[tuple[str, str], ...] = ()  # (kind label, absolute URL), in order
 
     @classmethod
     def from_talk(cls, talk: Talk) -> "EventData":
@@ -90,6 +92,7 @@ class EventData:
             updated=max(
                 talk.updated,
                 talk.series.updated,
+                *((talk.venue.updated,) if talk.venue_id else ()),
                 *(link.speaker.updated for link in links),
                 *(link.affiliation.updated for link in links if link.affiliation),
                 *(event_type.updated for event_type in event_types),
@@ -99,7 +102,10 @@ class EventData:
             start=talk.start,
             end=talk.end,
             timezone=talk.series.timezone,
-            location=talk.location,
+            place=talk.full_place,
+            geo=(float(talk.venue.latitude), float(talk.venue.longitude))
+            if talk.venue_id and talk.venue.has_coordinates
+            else None,
             online_url=talk.online_url_for_public(),
             is_placeholder=talk.is_placeholder,
             abstract_text=talk.abstract_text,
@@ -109,6 +115,10 @@ class EventData:
                 for link in links
             ),
             categories=tuple(event_type.name for event_type in event_types),
+            materials=tuple(
+                (material.get_kind_display(), material.public_url)
+                for material in talk.materials.all()
+            ),
         )
 
     @property
@@ -160,6 +170,8 @@ def talk_description(talk: EventData) -> str:
         paragraphs.append(talk.abstract_text)
     if talk.online_url:
         paragraphs.append(f"Join online: {talk.online_url}")
+    if talk.materials:
+        paragraphs.append("\n".join(f"{kind}: {url}" for kind, url in talk.materials))
     paragraphs.append(f"Talk page: {talk.url}")
     return "\n\n".join(paragraphs)
 
@@ -180,12 +192,16 @@ def talk_event(talk: EventData) -> Event:
     event.add("dtend", talk.local_end)
     event.add("summary", formatting.talk_title(talk))
     event.add("status", talk_status(talk))
-    if talk.location:
-        event.add("location", talk.location)
+    if talk.place:
+        event.add("location", talk.place)
+    if talk.geo is not None:
+        event.add("geo", talk.geo)
     event.add("url", talk.url)
     event.add("description", talk_description(talk))
     if talk.categories:
         event.add("categories", list(talk.categories))
+    for _, url in talk.materials:
+        event.add("attach", url)
     event.add("class", "PUBLIC")
     event.add("transp", "OPAQUE")
     return event
@@ -212,11 +228,16 @@ def event_bytes(talk: EventData) -> bytes:
         b"SUMMARY:" + text_value(formatting.talk_title(talk)),
         b"STATUS:" + talk_status(talk).encode(),
     ]
-    if talk.location:
-        lines.append(b"LOCATION:" + text_value(talk.location))
+    if talk.place:
+        lines.append(b"LOCATION:" + text_value(talk.place))
+    if talk.geo is not None:
+        latitude, longitude = talk.geo
+        lines.append(f"GEO:{float(latitude)};{float(longitude)}".encode())
     lines += [b"URL:" + talk.url.encode(), b"DESCRIPTION:" + text_value(talk_description(talk))]
     if talk.categories:
         lines.append(b"CATEGORIES:" + b",".join(map(text_value, talk.categories)))
+    # ATTACH is a URI (icalendar writes it unescaped); material URLs are validated https links.
+    lines += [b"ATTACH:" + url.encode() for _, url in talk.materials]
     lines += [b"CLASS:PUBLIC", b"TRANSP:OPAQUE", b"END:VEVENT", b""]
     return b"\r\n".join(map(fold, lines))
 

@@ -49,8 +49,8 @@ class UpcomingTalksFeed(Feed):
 
     def item_description(self, talk):
         lines = [formatting.when(talk)]
-        if talk.location:
-            lines.append(talk.location)
+        if talk.place:
+            lines.append(talk.place)
         lines.append(markdown_to_text(talk.abstract))
         return linebreaks("\n\n".join(lines), autoescape=True)
 

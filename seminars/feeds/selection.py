@@ -4,7 +4,7 @@ import calendar as gregorian
 import dataclasses
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
@@ -17,13 +17,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.site import absolute_url
+from seminars import formatting
 from seminars.feeds.ical import ALARM_MINUTES, EventData
 from seminars.models import (
     EventType,
+    Material,
+    MaterialKind,
     Series,
     Talk,
     TalkQuerySet,
     TalkSpeaker,
+    Venue,
     online_url_for_public,
 )
 from speakers.markdown import markdown_to_text
@@ -73,27 +77,29 @@ class FeedQuery:
     series: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()
+    venues: tuple[str, ...] = ()
+    has: tuple[str, ...] = ()  # material kinds: "slides", "recording"
 
     @classmethod
     def from_query(cls, query: QueryDict) -> "FeedQuery":
-        """Return the normalised filters of ?series=&tag=&speaker= (other keys are ignored)."""
+        """Return the normalised filters of ?series=&tag=&speaker=&venue=&has= (other keys
+        are ignored)."""
         return cls(
-            series=normalise(query.getlist("series")),
-            tags=normalise(query.getlist("tag")),
-            speakers=normalise(query.getlist("speaker")),
+            **{kind.query_field: normalise(query.getlist(kind.parameter)) for kind in FILTER_KINDS}
         )
 
     @property
     def windowed(self) -> bool:
         """Whether old talks are left out; a speaker's feed alone keeps all their talks."""
-        return not (self.speakers and not self.series and not self.tags)
+        others = any(getattr(self, kind.query_field) for kind in FILTER_KINDS if kind.windowed)
+        return not (self.speakers and not others)
 
     def pairs(self) -> list[tuple[str, str]]:
         """Return the filters as canonical (key, value) pairs of a query string."""
         return [
-            *(("series", slug) for slug in self.series),
-            *(("tag", slug) for slug in self.tags),
-            *(("speaker", slug) for slug in self.speakers),
+            (kind.parameter, value)
+            for kind in FILTER_KINDS
+            for value in getattr(self, kind.query_field)
         ]
 
     def key(self) -> str:
@@ -138,6 +144,78 @@ def public_speakers() -> models.QuerySet:
     return Talk.objects.public().speakers()
 
 
+def public_venues() -> models.QuerySet:
+    return Venue.objects.with_public_talks()
+
+
+# What ?has= may ask for: talks with slides, or with a recording (and how a name says it).
+HAS_CHOICES = {MaterialKind.SLIDES: "slides", MaterialKind.RECORDING: "recordings"}
+
+
+def resolve_material_kinds(values: Sequence[str]) -> list[str]:
+    """Return the material kinds ?has= names; raise UnknownFeedError for another value."""
+    for value in values:
+        if value not in HAS_CHOICES:
+            raise UnknownFeedError(
+                f"“has” must be slides or recording, not “{value[:SHOWN_SLUG_LENGTH]}”.",
+                parameter="has",
+            )
+    return list(values)
+
+
+@dataclass(frozen=True)
+class FilterKind:
+    """One kind of feed filter, declared once: its query parameter, its field in FeedQuery
+    (slugs) and in FeedFilters (what they name; also TalkQuerySet.matching's argument), and
+    how the slugs resolve."""
+
+    parameter: str
+    query_field: str
+    filters_field: str
+    resolve: Callable[[Sequence[str]], list]
+    model: type | None = None  # FeedFilters.of() takes one of these
+    windowed: bool = True  # a feed of this kind alone leaves old talks out
+
+
+FILTER_KINDS = (
+    FilterKind(
+        parameter="series",
+        query_field="series",
+        filters_field="series",
+        resolve=lambda slugs: resolve_slugs(public_series(), slugs, "series"),
+        model=Series,
+    ),
+    FilterKind(
+        parameter="tag",
+        query_field="tags",
+        filters_field="event_types",
+        resolve=lambda slugs: resolve_slugs(public_event_types(), slugs, "tag"),
+        model=EventType,
+    ),
+    FilterKind(
+        parameter="speaker",
+        query_field="speakers",
+        filters_field="speakers",
+        resolve=lambda slugs: resolve_slugs(public_speakers(), slugs, "speaker"),
+        model=Speaker,
+        windowed=False,
+    ),
+    FilterKind(
+        parameter="venue",
+        query_field="venues",
+        filters_field="venues",
+        resolve=lambda slugs: resolve_slugs(public_venues(), slugs, "venue"),
+        model=Venue,
+    ),
+    FilterKind(
+        parameter="has",
+        query_field="has",
+        filters_field="materials",
+        resolve=resolve_material_kinds,
+    ),
+)
+
+
 def resolve_slugs(queryset: models.QuerySet, slugs: Sequence[str], label: str) -> list:
     """Return the objects of `queryset` with `slugs` (old slugs included), ordered by name.
 
@@ -166,58 +244,73 @@ def join_names(names: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class FeedFilters:
-    """The public series, event types and speakers that a feed's filters name (a FeedQuery
-    resolved), each kind ordered by name: which talks the feed shows, and what it is called."""
+    """The public series, event types, speakers and venues that a feed's filters name (a
+    FeedQuery resolved), each kind ordered by name, and the material kinds it asks for:
+    which talks the feed shows, and what it is called. FILTER_KINDS declares each kind."""
 
     series: tuple[Series, ...] = ()
     event_types: tuple[EventType, ...] = ()
     speakers: tuple[Speaker, ...] = ()
+    venues: tuple[Venue, ...] = ()
+    materials: tuple[str, ...] = ()  # MaterialKind values
 
     @classmethod
     def resolve(cls, query: FeedQuery) -> "FeedFilters":
         """Return what `query` names; raise UnknownFeedError naming the parameter ("series",
-        "tag", "speaker")."""
+        "tag", "speaker", "venue", "has")."""
         return cls(
-            series=tuple(resolve_slugs(public_series(), query.series, "series")),
-            event_types=tuple(resolve_slugs(public_event_types(), query.tags, "tag")),
-            speakers=tuple(resolve_slugs(public_speakers(), query.speakers, "speaker")),
+            **{
+                kind.filters_field: tuple(kind.resolve(getattr(query, kind.query_field)))
+                for kind in FILTER_KINDS
+            }
         )
 
     @classmethod
-    def of(cls, obj: Series | EventType | Speaker) -> "FeedFilters":
-        """Return the filters of the feed of one series, event type or speaker."""
+    def of(cls, obj: "Series | EventType | Speaker | Venue") -> "FeedFilters":
+        """Return the filters of the feed of one series, event type, speaker or venue."""
         return cls(
-            series=(obj,) if isinstance(obj, Series) else (),
-            event_types=(obj,) if isinstance(obj, EventType) else (),
-            speakers=(obj,) if isinstance(obj, Speaker) else (),
+            **{
+                kind.filters_field: (obj,)
+                for kind in FILTER_KINDS
+                if kind.model is not None and isinstance(obj, kind.model)
+            }
         )
 
     def talks(self) -> TalkQuerySet:
         """Return the public talks the filters let through, in no particular order."""
-        return Talk.objects.public().matching(self.series, self.event_types, self.speakers)
+        return Talk.objects.public().matching(
+            **{kind.filters_field: getattr(self, kind.filters_field) for kind in FILTER_KINDS}
+        )
 
     def name(self) -> str:
         """Return the calendar's name: "Systems Seminar — Round table", "Talks by William
-        Nixon"."""
+        Nixon", "Talks at Hall A", "Systems Seminar — With recordings"."""
         speakers = [speaker.name for speaker in self.speakers]
         by = f"Talks by {join_names(speakers)}" if speakers else ""
-        if by and not self.series and not self.event_types:
-            return by
+        at = f"Talks at {join_names([venue.name for venue in self.venues])}" if self.venues else ""
+        kinds = [HAS_CHOICES[kind] for kind in self.materials]
+        having = f"With {join_names(kinds)}" if kinds else ""
+        if bool(by) != bool(at) and not (self.series or self.event_types or self.materials):
+            return by or at
         parts = [", ".join(s.name for s in self.series) if self.series else settings.SITE_NAME]
         if self.event_types:
             parts.append(", ".join(event_type.name for event_type in self.event_types))
-        parts += [by] if by else []
+        parts += [part for part in (by, at, having) if part]
         return " — ".join(parts)
 
     def description(self) -> str:
         """Return what the calendar is about, in plain text."""
         series, event_types, speakers = self.series, self.event_types, self.speakers
-        if len(series) == 1 and not event_types and not speakers:
+        others = self.venues or self.materials
+        if len(series) == 1 and not event_types and not speakers and not others:
             about = markdown_to_text(series[0].description)
-        elif len(event_types) == 1 and not series and not speakers:
+        elif len(event_types) == 1 and not series and not speakers and not others:
             about = event_types[0].description
-        elif speakers and not series and not event_types:
+        elif speakers and not series and not event_types and not others:
             about = f"{self.name()} at {settings.SITE_NAME}."
+        elif len(self.venues) == 1 and not (series or event_types or speakers or self.materials):
+            venue = self.venues[0]
+            about = f"Talks at {formatting.place(venue.name, venue.room, venue.address)}."
         else:
             about = ""
         return about or settings.SITE_TAGLINE
@@ -227,9 +320,9 @@ class FeedFilters:
         return self.series[0].timezone if len(self.series) == 1 else settings.TIME_ZONE
 
     def page_path(self) -> str | None:
-        """Return the site page of the one series, event type or speaker named, if so."""
-        named = [*self.series, *self.event_types, *self.speakers]
-        return named[0].get_absolute_url() if len(named) == 1 else None
+        """Return the site page of the one series, event type, speaker or venue named, if so."""
+        named = [*self.series, *self.event_types, *self.speakers, *self.venues]
+        return named[0].get_absolute_url() if len(named) == 1 and not self.materials else None
 
 
 def select_feed(query: FeedQuery, today: datetime.date | None) -> Feed:
@@ -274,14 +367,25 @@ def select_talk(slug: str) -> Feed:
 TALK_VALUES_OF_EVENT = tuple(
     field.name
     for field in dataclasses.fields(EventData)
-    if field.name not in {"uid", "online_url", "updated"}
+    if field.name not in {"uid", "online_url", "updated", "place", "geo", "materials"}
     and field.name in {talk_field.name for talk_field in Talk._meta.concrete_fields}
+)
+
+
+# The venue columns an event's LOCATION and GEO are made of (with the talk's room detail).
+PLACE = (
+    "location",
+    "venue__name",
+    "venue__room",
+    "venue__address",
+    "venue__latitude",
+    "venue__longitude",
 )
 
 
 def latest_change_shown() -> Greatest:
     """Return, for each talk, the latest change of any row its event shows: the talk, its
-    series, speakers, their affiliations then and its event types (in the talks' query, so
+    series, venue, speakers, their affiliations then and its event types (in the talks' query, so
     that thousands of rows are not read for it)."""
 
     def latest(rows: models.QuerySet, field: str) -> Coalesce:
@@ -292,6 +396,7 @@ def latest_change_shown() -> Greatest:
     return Greatest(
         "updated",
         "series__updated",
+        Coalesce("venue__updated", "updated"),
         latest(TalkSpeaker.objects, "speaker__updated"),
         latest(TalkSpeaker.objects, "affiliation__updated"),
         latest(Talk.event_types.through.objects, "eventtype__updated"),
@@ -299,11 +404,11 @@ def latest_change_shown() -> Greatest:
 
 
 def event_data(talks: TalkQuerySet) -> list[EventData]:
-    """Return what the calendar events of `talks` show, in their order, in three queries.
+    """Return what the calendar events of `talks` show, in their order, in four queries.
 
     Plain values rather than model instances: a feed of thousands of talks is mostly made
     of cached event bytes, and only needs to know which ones. An event's `updated` is the
-    latest change of any row it shows (the talk, its series, speakers, their affiliations
+    latest change of any row it shows (the talk, its series, venue, speakers, their affiliations
     then, its event types), so that a rename moves its LAST-MODIFIED.
     """
     fields = TALK_VALUES_OF_EVENT
@@ -315,6 +420,7 @@ def event_data(talks: TalkQuerySet) -> list[EventData]:
         "online_url",
         "online_link_visibility",
         *fields,
+        *PLACE,
     )
     now = timezone.now()
     wanted = talks.values("pk")
@@ -328,9 +434,27 @@ def event_data(talks: TalkQuerySet) -> list[EventData]:
     tags = Talk.event_types.through.objects.filter(talk__in=wanted).order_by("eventtype__name")
     for talk_id, name in tags.values_list("talk_id", "eventtype__name"):
         categories[talk_id].append(name)
+    materials = defaultdict(list)
+    shown = Material.objects.filter(talk__in=wanted).order_by("talk", "order", "pk")
+    for talk_id, slug, pk, kind, url in shown.values_list(
+        "talk_id", "talk__slug", "pk", "kind", "url"
+    ):
+        link = url or absolute_url(
+            reverse("seminars:material-file", kwargs={"slug": slug, "pk": pk})
+        )
+        materials[talk_id].append((MaterialKind(kind).label, link))
     return [
         EventData(
             **{name: row[name] for name in fields},
+            place=formatting.place(
+                row["venue__name"] or "",
+                row["location"] or row["venue__room"] or "",
+                row["venue__address"] or "",
+            ),
+            geo=(float(row["venue__latitude"]), float(row["venue__longitude"]))
+            if row["venue__latitude"] is not None
+            else None,
+            materials=tuple(materials[row["pk"]]),
             uid=str(row["uid"]),
             updated=row["shown_updated"],
             online_url=online_url_for_public(
@@ -374,11 +498,13 @@ FEED_URL_NAMES = {
     Series: "seminars:series-calendar",
     EventType: "seminars:tag-calendar",
     Speaker: "seminars:speaker-calendar",
+    Venue: "seminars:venue-calendar",
 }
 
 
-def feed_links(obj: Series | EventType | Speaker | None) -> SubscribeLinks:
-    """Return the subscribe links of the feed of a series, tag or speaker (None: every talk)."""
+def feed_links(obj: Series | EventType | Speaker | Venue | None) -> SubscribeLinks:
+    """Return the subscribe links of the feed of a series, tag, speaker or venue (None: every
+    talk)."""
     if obj is None:
         return subscribe_links(reverse("seminars:calendar"), settings.SITE_NAME)
     path = reverse(FEED_URL_NAMES[type(obj)], args=[obj.slug])

@@ -23,7 +23,7 @@ from seminars.models import ContentVersion, Talk
 # The query parameters that cached pages read; the others are left out of the cache key, so that a
 # shared link with tracking parameters (utm_*, fbclid, unique per click) is still a cache
 # hit. A cached page that starts reading another parameter must add it here.
-PAGE_QUERY_KEYS = ("page", "p", "q", "series", "tag", "speaker")
+PAGE_QUERY_KEYS = ("page", "p", "q", "series", "tag", "speaker", "venue", "has")
 MAX_KEYED_QUERY_LENGTH = 300  # longer queries (junk, attacks) are answered but not stored
 
 

@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 
 from config.site import absolute_url
 from seminars import formatting
-from seminars.models import Series, Talk
+from seminars.models import Series, Talk, Venue
 from speakers.markdown import markdown_to_text, render_markdown
 
 
@@ -41,6 +41,9 @@ class TalkBlock:
     speakers: tuple[str, ...]
     when: str
     location: str
+    address: str  # the venue's address on one line
+    accessibility: str
+    attendance: str  # who may come and how to register, when not simply open to all
     online_url: str
     abstract_text: str
     abstract_html: str
@@ -58,7 +61,11 @@ def talk_block(talk: Talk, now: datetime.datetime) -> TalkBlock:
         title=formatting.talk_title(talk),
         speakers=tuple(formatting.link_credit(link) for link in talk.speaker_links()),
         when=formatting.when(talk),
-        location=talk.location,
+        location=talk.place,
+        address=", ".join(talk.venue.address_lines) if talk.venue_id else "",
+        accessibility=" ".join(talk.venue.accessibility.split()) if talk.venue_id else "",
+        # "Open to all" without registration goes without saying in a mail.
+        attendance=formatting.attendance(talk) if talk.restricts_attendance else "",
         online_url=talk.online_url_for_public(now),
         abstract_text=markdown_to_text(talk.abstract),
         abstract_html=mark_safe(render_markdown(talk.abstract)),  # noqa: S308 (sanitised by nh3)
@@ -149,25 +156,42 @@ def coming_week(series: Series, now: datetime.datetime) -> datetime.date:
 # (one wording); these are the subscribers' own, and the footer every one of their mails has.
 
 
+# The mark of a state that names the venue; states written before venues (start|end|status|
+# location) still parse, and migration 0024 rewrote the stored ones.
+STATE_FORMAT = "v2"
+
+
 @dataclass(frozen=True)
 class TalkState:
-    """What a change notice compares: a talk's time, place and status as someone was told."""
+    """What a change notice compares: a talk's time, place (its venue and room detail, not
+    their words: a renamed venue is the same place) and status as someone was told."""
 
     start: datetime.datetime
     end: datetime.datetime
-    location: str
+    venue_id: int | None
+    location: str  # the talk's room detail
     status: str
 
     @classmethod
     def of(cls, talk: Talk) -> "TalkState":
-        return cls(start=talk.start, end=talk.end, location=talk.location, status=talk.status)
+        return cls(
+            start=talk.start,
+            end=talk.end,
+            venue_id=talk.venue_id,
+            location=talk.location,
+            status=talk.status,
+        )
 
     @classmethod
     def parse(cls, text: str) -> "TalkState":
-        start, end, status, location = text.split("|", 3)
+        if text.startswith(f"{STATE_FORMAT}|"):
+            _, start, end, status, venue_id, location = text.split("|", 5)
+        else:
+            (start, end, status, location), venue_id = text.split("|", 3), ""
         return cls(
             start=datetime.datetime.fromisoformat(start),
             end=datetime.datetime.fromisoformat(end),
+            venue_id=int(venue_id) if venue_id else None,
             location=location,
             status=status,
         )
@@ -176,12 +200,21 @@ class TalkState:
         utc = datetime.UTC
         return "|".join(
             (
+                STATE_FORMAT,
                 self.start.astimezone(utc).isoformat(),
                 self.end.astimezone(utc).isoformat(),
                 self.status,
+                "" if self.venue_id is None else str(self.venue_id),
                 self.location,
             )
         )[:300]
+
+    def place(self) -> str:
+        """Return "Venue, room" as the venue is called now (one query when there is one)."""
+        venue = Venue.objects.filter(pk=self.venue_id).first() if self.venue_id else None
+        if venue is None:
+            return self.location
+        return formatting.place(venue.name, self.location or venue.room)
 
 
 def change_notice(talk: Talk, previous: TalkState, now: datetime.datetime) -> Message:
@@ -198,7 +231,9 @@ def change_notice(talk: Talk, previous: TalkState, now: datetime.datetime) -> Me
         local_start=previous.start.astimezone(zone), local_end=previous.end.astimezone(zone)
     )
     heading = formatting.change_sentence(
-        marker, previous_when=formatting.when(before), previous_location=previous.location
+        marker,
+        previous_when=formatting.when(before),
+        previous_location=previous.place() if marker == formatting.NEW_PLACE_MARKER else "",
     )
     subject = f"{marker}: {talk.series.name}, {formatting.short_time(talk.local_start)}: "
     subject += talk.title

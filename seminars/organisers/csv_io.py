@@ -24,10 +24,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from seminars import formatting
-from seminars.models import EventType, Series, Talk, TalkSpeaker, validate_talk_moment
+from seminars.models import EventType, Series, Talk, TalkSpeaker, Venue, validate_talk_moment
 from seminars.signals import one_bump
 from speakers.fields import CONTROL_CHARACTERS
 from speakers.history import record_version
+from speakers.markdown import markdown_to_text
 from speakers.models import Affiliation, RetiredSlug, Speaker
 from speakers.services import retire_slug
 from speakers.slugs import RETIRED_SLUG_PROBLEM, SLUG_MAX_LENGTH, assign_unique_slugs
@@ -44,6 +45,7 @@ MAX_IMPORT_BYTES = 1_500_000
 MAX_LENGTHS = {
     "title": Talk._meta.get_field("title").max_length,
     "location": Talk._meta.get_field("location").max_length,
+    "venue": Venue._meta.get_field("name").max_length,
     "series": Series._meta.get_field("name").max_length,
     "speaker": Speaker._meta.get_field("name").max_length,
     "affiliation": Affiliation._meta.get_field("name").max_length,
@@ -206,6 +208,12 @@ def parse_event_types(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def parse_venue(text: str) -> str:
+    if problems := length_problems("venue", [text]):
+        raise CellError(*problems)
+    return text
+
+
 def parse_version(text: str) -> int | None:
     if not text:
         return None
@@ -310,7 +318,8 @@ CSV_COLUMNS = (
         required=False,
         export=lambda talk: talk.location,
         parse=parse_location,
-        help="The room; blank is the series' default room.",
+        help="The room within the venue (its room detail); blank with a blank venue is the "
+        "series' default room.",
     ),
     Column(
         name="abstract",
@@ -318,6 +327,14 @@ CSV_COLUMNS = (
         export=lambda talk: talk.abstract,
         parse=str,
         help="The abstract, in Markdown.",
+    ),
+    Column(
+        name="venue",
+        required=False,
+        export=lambda talk: talk.venue.name if talk.venue_id else "",
+        parse=parse_venue,
+        help="The venue's name, exactly; a new name makes a new venue. Blank, with a blank "
+        "location: the series' default venue and room.",
     ),
     Column(
         name="version",
@@ -385,6 +402,7 @@ class ImportRow:
     event_types: tuple[str, ...]
     location: str
     abstract: str
+    venue: str
     version: int | None
     talk: Talk | None = None  # the talk with this uid, which the row updates
     action: str = "create"  # "create", "update" or "unchanged"
@@ -498,6 +516,7 @@ class ImportPlan:
     new_speakers: list[str] = field(default_factory=list)
     new_affiliations: list[str] = field(default_factory=list)
     new_event_types: list[str] = field(default_factory=list)
+    new_venues: list[str] = field(default_factory=list)
 
     @property
     def new_count(self) -> int:
@@ -573,6 +592,7 @@ def row_action(row: ImportRow, talk: Talk, series: Series | None) -> str:
         talk.status,
         talk.start,
         talk.end,
+        talk.venue.name if talk.venue_id else "",
         talk.location,
         talk.abstract,
         speakers_cell(talk),
@@ -584,7 +604,14 @@ def row_action(row: ImportRow, talk: Talk, series: Series | None) -> str:
         row.status,
         row.start,
         end,
-        row.location or series.default_location,
+        *(
+            (row.venue, row.location)
+            if row.venue or row.location
+            else (
+                series.default_venue.name if series.default_venue_id else "",
+                series.default_location,
+            )
+        ),
         row.abstract,
         "; ".join(speaker_text(cell.name, cell.affiliation) for cell in row.speakers),
         sorted(row.event_types),
@@ -622,13 +649,18 @@ def read_import(text: str, user, *, lock: bool = False) -> ImportPlan:
     named = Talk.objects.filter(uid__in={row.uid for row in rows})
     if lock:
         named = named.select_for_update(of=("self",))
-    talks = {talk.uid: talk for talk in named.select_related("series").with_speakers()}
+    talks = {
+        talk.uid: talk
+        for talk in named.select_related("series__default_venue", "venue").with_speakers()
+    }
     editable_talks = set(
         Talk.objects.editable_by(user).filter(uid__in=talks).values_list("pk", flat=True)
     )
     series_by_name = {
         series.name: series
-        for series in Series.objects.filter(name__in={row.series for row in rows})
+        for series in Series.objects.select_related("default_venue").filter(
+            name__in={row.series for row in rows}
+        )
     }
     editable_series = set(
         Series.objects.editable_by(user)
@@ -690,12 +722,17 @@ def read_import(text: str, user, *, lock: bool = False) -> ImportPlan:
     plan.new_event_types = new_names(
         event_types, EventType.objects.filter(name__in=event_types).values_list("name", flat=True)
     )
+    venues = {row.venue for row in rows if row.venue}
+    plan.new_venues = new_names(
+        venues, Venue.objects.filter(name__in=venues).values_list("name", flat=True)
+    )
     missing_permissions = [
         (label, set(names))
         for label, names, permission in (
             ("speaker", plan.new_speakers, "speakers.add_speaker"),
             ("affiliation", plan.new_affiliations, "speakers.add_affiliation"),
             ("event type", plan.new_event_types, "seminars.add_eventtype"),
+            ("venue", plan.new_venues, "seminars.add_venue"),
         )
         if names and not user.has_perm(permission)
     ]
@@ -706,6 +743,7 @@ def read_import(text: str, user, *, lock: bool = False) -> ImportPlan:
             "speaker": {cell.name for cell in row.speakers},
             "affiliation": {cell.affiliation for cell in row.speakers},
             "event type": set(row.event_types),
+            "venue": {row.venue},
         }
         for label, names in missing_permissions:
             for name in sorted(named[label] & names):
@@ -802,6 +840,12 @@ def write_import(text: str, user) -> ImportResult:
         }
         for name in plan.new_event_types:
             event_types[name] = EventType.objects.create(name=name)
+        venues = {
+            venue.name: venue
+            for venue in Venue.objects.filter(name__in={row.venue for row in plan.rows})
+        }
+        for name in plan.new_venues:
+            venues[name] = Venue.objects.create(name=name)
         series_by_name = {
             series.name: series
             for series in Series.objects.filter(name__in={row.series for row in plan.rows})
@@ -824,8 +868,10 @@ def write_import(text: str, user) -> ImportResult:
             talk.series = series_by_name[row.series]
             talk.start = row.start
             talk.end = row.end  # None: the series' default length
+            talk.venue = venues.get(row.venue)
             talk.location = row.location
             talk.abstract = row.abstract
+            talk.abstract_text = markdown_to_text(row.abstract)  # as Talk.save() makes it
             talk.updated = now
             talk.apply_series_defaults()
             if links_change:
@@ -854,8 +900,10 @@ TALK_WRITTEN_FIELDS = (
     "series",
     "start",
     "end",
+    "venue",
     "location",
     "abstract",
+    "abstract_text",
     "updated",
     "edit_version",
     "sequence",

@@ -67,6 +67,7 @@ def create_placeholders(series: Series, slots: Collection[PlannedSlot]) -> list[
             series=series,
             start=slot.start,
             end=slot.end,
+            venue=series.default_venue,
             location=series.default_location,
             status=Talk.Status.DRAFT,
             is_placeholder=True,

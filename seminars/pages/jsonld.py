@@ -3,12 +3,13 @@
 import json
 
 from config.site import absolute_url
-from seminars.models import Talk
+from seminars.models import Material, Talk
 from speakers.markdown import markdown_to_text
 
 
 def talk_event(talk: Talk) -> dict:
-    """Return the schema.org Event describing `talk` (speakers in order as performers)."""
+    """Return the schema.org Event describing `talk` (speakers in order as performers;
+    fetched with with_speakers() and with_materials())."""
     event = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -31,20 +32,62 @@ def talk_event(talk: Talk) -> dict:
     description = markdown_to_text(talk.abstract)
     if description:
         event["description"] = description
-    places = []
-    if talk.location:
-        places.append({"@type": "Place", "name": talk.location, "address": talk.location})
     online_url = talk.online_url_for_public()
-    if online_url:
-        places.append({"@type": "VirtualLocation", "url": online_url})
+    is_online_venue = talk.venue_id is not None and talk.venue.is_online
+    in_person = bool(talk.place) and not is_online_venue
+    places = [_place(talk)] if in_person else []
+    if online_url or is_online_venue:
+        # Without a public link yet, the talk page is where the link will appear.
+        virtual = {"@type": "VirtualLocation", "url": online_url or event["url"]}
+        if is_online_venue:
+            virtual["name"] = talk.venue.name
+        places.append(virtual)
         event["eventAttendanceMode"] = (
             "https://schema.org/MixedEventAttendanceMode"
-            if talk.location
+            if in_person
             else "https://schema.org/OnlineEventAttendanceMode"
         )
     if places:
         event["location"] = places[0] if len(places) == 1 else places
+    event["isAccessibleForFree"] = True
+    event["audience"] = {"@type": "Audience", "audienceType": talk.get_audience_display()}
+    if talk.registration_url:
+        event["offers"] = {
+            "@type": "Offer",
+            "url": talk.registration_url,
+            "price": 0,
+            "availability": "https://schema.org/InStock",
+        }
+    recordings = [m for m in talk.materials.all() if m.kind == Material.Kind.RECORDING]
+    if recordings:
+        event["recordedIn"] = {
+            "@type": "CreativeWork",
+            "name": f"Recording of “{talk.title}”",
+            "url": recordings[0].public_url,
+        }
     return event
+
+
+def _place(talk: Talk) -> dict:
+    """Return the schema.org Place of an in-person talk: its venue with a PostalAddress and
+    coordinates, or its room detail alone."""
+    venue = talk.venue
+    if venue is None:
+        return {"@type": "Place", "name": talk.place, "address": talk.place}
+    place = {"@type": "Place", "name": talk.place, "url": absolute_url(venue.get_absolute_url())}
+    lines = venue.address_lines
+    place["address"] = (
+        {"@type": "PostalAddress", "streetAddress": ", ".join(lines)} if lines else talk.place
+    )
+    if venue.has_coordinates:
+        place["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": float(venue.latitude),
+            "longitude": float(venue.longitude),
+        }
+    if venue.map_link:
+        place["hasMap"] = venue.map_link
+    return place
 
 
 def _event_status(talk: Talk) -> str:

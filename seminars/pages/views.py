@@ -7,8 +7,14 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
+from seminars.feeds.selection import (
+    HAS_CHOICES,
+    UnknownFeedError,
+    normalise,
+    resolve_material_kinds,
+)
 from seminars.http.conditional import cacheable
-from seminars.models import TALK_YEARS, EventType, Series, Talk
+from seminars.models import TALK_YEARS, EventType, Series, Talk, Venue
 from seminars.pages.jsonld import as_script_content, talk_event
 from seminars.pages.mixins import RenamedSlugRedirectMixin, TalksOfObjectMixin, paginate
 from seminars.pages.search import MAX_QUERY_LENGTH, search_talks
@@ -61,7 +67,7 @@ class NextTalkView(PublicTalksMixin, TemplateView):
 class TalkDetailView(RenamedSlugRedirectMixin, DetailView):
     def get_queryset(self):
         # Staff preview drafts of their series from the admin's "view on site".
-        return Talk.objects.visible_to(self.request.user).with_speakers()
+        return Talk.objects.visible_to(self.request.user).with_speakers().with_materials()
 
     def get_context_data(self, **kwargs):
         talk = self.object
@@ -92,11 +98,25 @@ class ArchiveView(PublicTalksMixin, ListView):
     allow_empty = True
 
     def get_queryset(self):
-        return super().get_queryset().past()
+        talks = super().get_queryset().past().with_material_markers()
+        return talks.having_material(self.has) if self.has else talks
+
+    @property
+    def has(self) -> list[str]:
+        """Return the material kinds ?has= asks for; another value is a 404."""
+        try:
+            return resolve_material_kinds(normalise(self.request.GET.getlist("has")))
+        except UnknownFeedError as error:
+            raise Http404(str(error)) from error
 
     def get_context_data(self, **kwargs):
         years = Talk.objects.public().past().datetimes("start", "year", order="DESC")
-        return super().get_context_data(years=[moment.year for moment in years], **kwargs)
+        return super().get_context_data(
+            years=[moment.year for moment in years],
+            has=self.has,
+            has_choices=HAS_CHOICES,
+            **kwargs,
+        )
 
 
 class ArchiveYearView(ArchiveView):
@@ -149,6 +169,31 @@ class EventTypeListView(ListView):
 
     def get_queryset(self):
         return EventType.objects.with_public_talk_counts().order_by("name")
+
+
+@cacheable
+class VenueListView(ListView):
+    template_name = "seminars/venue_list.html"
+
+    def get_queryset(self):
+        public = Q(talks__in=Talk.objects.public())
+        return (
+            Venue.objects.with_public_talks()
+            .annotate(
+                upcoming_talk_count=Count(
+                    "talks", filter=public & Q(talks__end__gt=timezone.now())
+                ),
+            )
+            .order_by("name")
+        )
+
+
+@cacheable
+class VenueDetailView(RenamedSlugRedirectMixin, TalksOfObjectMixin, DetailView):
+    template_name = "seminars/venue_detail.html"
+
+    def get_queryset(self):
+        return Venue.objects.with_public_talks()
 
 
 @cacheable

@@ -38,7 +38,7 @@ def google_calendar_url(talk: Talk) -> str:
         "text": talk.title,
         "dates": f"{start}/{end}",
         "details": f"{details}\n\n{page}".strip(),
-        "location": talk.location,
+        "location": talk.full_place,
         "ctz": talk.series.timezone,
     }
     return "https://calendar.google.com/calendar/render?" + urlencode(params)

@@ -97,7 +97,7 @@ def test_organiser_adds_speakers_and_a_talk_publishes_and_cancels_it(
     ]
     assert sorted(talk.event_types.values_list("name", flat=True)) == ["Seminar", "Tech week"]
     assert talk.status == Talk.Status.PUBLISHED
-    assert talk.location == "Seminar Room G115"
+    assert talk.place == "Seminar Room G115"
 
     page.goto(site.url)
     expect(page.get_by_role("link", name="Verified Networks in Practice")).to_be_visible()

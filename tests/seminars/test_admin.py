@@ -43,12 +43,13 @@ def talk_form_data(series, **overrides):
         "online_link_visibility": "before_start",
         "abstract": "",
         "host": "",
-        "slides_url": "",
-        "recording_url": "",
         "talk_speakers-TOTAL_FORMS": "0",
         "talk_speakers-INITIAL_FORMS": "0",
         "talk_speakers-MIN_NUM_FORMS": "0",
         "talk_speakers-MAX_NUM_FORMS": "1000",
+        "audience": "open",
+        "materials-TOTAL_FORMS": "0",
+        "materials-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data
@@ -496,19 +497,21 @@ def test_admin_talk_form_shows_every_field_exactly_once(staff_client):
         "loaded_edit_version",
         "start",
         "end",
+        "venue",
         "location",
         "online_url",
         "online_link_visibility",
+        "audience",
+        "registration_required",
+        "registration_url",
         "abstract",
         "host",
-        "slides_url",
-        "recording_url",
         "uid",
         "sequence",
         "previous_start",
         "created",
         "updated",
     ]
-    assert list(adminform.form.fields) == shown[:16]
+    assert list(adminform.form.fields) == shown[:18]
     html = response.content.decode()
     assert [len(re.findall(rf"\bfield-{name}\b", html)) for name in shown] == [1] * len(shown)

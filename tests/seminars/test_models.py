@@ -12,6 +12,7 @@ from tests.factories import (
     SeriesFactory,
     SpeakerFactory,
     TalkFactory,
+    VenueFactory,
 )
 from tests.query_budgets import QUERIES
 
@@ -75,7 +76,7 @@ def test_talk_sequence_goes_up_when_a_calendar_field_changes(field, value):
         ("abstract", "A longer abstract."),
         ("host", "Someone"),
         ("online_url", "https://example.org/meet"),
-        ("slides_url", "https://example.org/slides.pdf"),
+        ("registration_url", "https://example.org/register"),
     ],
 )
 def test_talk_sequence_stays_when_other_fields_change(field, value):
@@ -336,3 +337,11 @@ def test_moments_around_of_ends_only_skip_the_starts():
         (start + HOUR, start + week + HOUR),
         (start + week + HOUR, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude"), [("47.3", None), (None, "8.5"), ("91", "8.5"), ("47.3", "181")]
+)
+def test_venue_refuses_half_or_impossible_coordinates(latitude, longitude):
+    with pytest.raises(IntegrityError):
+        VenueFactory(latitude=latitude, longitude=longitude)

@@ -76,11 +76,13 @@ def test_document_lists_every_endpoint_with_its_parameters(client, demo):
         "AffiliationData",
         "ErrorData",
         "EventTypeData",
+        "MaterialData",
         "SeriesData",
         "SeriesLink",
         "SpeakerData",
         "SpeakerSummary",
         "TalkData",
+        "VenueData",
     ]
 
 
@@ -95,6 +97,7 @@ def test_schemas_name_exactly_the_fields_the_api_gives(client, demo):
         "SpeakerData": speaker_data(speaker),
         "SpeakerSummary": talk_data(talk)["speakers"][0],
         "AffiliationData": speaker_data(speaker)["affiliation"],
+        "VenueData": talk_data(talk)["venue"],
     }
 
     for name, data in produced.items():

@@ -12,6 +12,7 @@ from speakers.services import retire_slug
 from tests.demo import DEMO_PAST, DEMO_UPCOMING, INFERENCE
 from tests.factories import (
     EventTypeFactory,
+    MaterialFactory,
     SeriesFactory,
     SpeakerFactory,
     TalkFactory,
@@ -78,6 +79,26 @@ EXPECTED_INFERENCE = {
     "end": "2026-12-08T13:00:00-05:00",
     "timezone": "America/New_York",
     "location": "Seminar Room G115",
+    "venue": {
+        "slug": "seminar-room-g115",
+        "name": "Seminar Room G115",
+        "online": False,
+        "room": "",
+        "address": [],
+        "latitude": None,
+        "longitude": None,
+        "map_url": None,
+        "directions": "",
+        "accessibility": "",
+        "capacity": None,
+        "url": f"{SITE}/venues/seminar-room-g115/",
+        "ics_url": f"{SITE}/venues/seminar-room-g115/calendar.ics",
+        "talks_url": f"{SITE}/api/talks/?venue=seminar-room-g115",
+    },
+    "room": "",
+    "audience": "open",
+    "registration_required": False,
+    "registration_url": None,
     "online_url": None,
     "placeholder": False,
     "host": "",
@@ -98,6 +119,7 @@ EXPECTED_INFERENCE = {
     ],
     "abstract_html": f"<p>{INFERENCE_ABSTRACT}</p>",
     "abstract_text": INFERENCE_ABSTRACT,
+    "materials": [],
     "slides_url": None,
     "recording_url": None,
     "url": f"{SITE}/talks/{INFERENCE_SLUG}/",
@@ -143,7 +165,7 @@ def test_api_talk_gives_links_html_and_plain_text_of_a_full_talk(client, now, me
     Speaker.objects.filter(pk=speaker.pk).update(
         photo="speakers/ada.jpg", photo_thumbnail="speakers/thumbnails/ada.jpg"
     )
-    TalkFactory(
+    talk = TalkFactory(
         title="Engines",
         slug="engines",
         series=SeriesFactory(
@@ -154,12 +176,13 @@ def test_api_talk_gives_links_html_and_plain_text_of_a_full_talk(client, now, me
         online_url="https://meet.example.org/engines",
         online_link_visibility=OnlineLinkVisibility.PUBLIC,
         host="Charles Babbage",
-        slides_url="https://example.org/slides.pdf",
-        recording_url="https://example.org/recording",
         abstract="Notes on the **engine**.\n\n<script>alert(1)</script>"
         "<a href='javascript:x'>y</a>",
         speakers=[speaker],
     )
+
+    MaterialFactory(talk=talk, kind="slides", url="https://example.org/slides.pdf")
+    MaterialFactory(talk=talk, kind="recording", url="https://example.org/recording")
 
     data = client.get("/api/talks/engines/").json()
 
@@ -514,7 +537,7 @@ def test_api_etag_changes_when_a_talk_changes(client, demo):
 
     assert after.status_code == 200
     assert after["ETag"] != before["ETag"]
-    assert after.json()["results"][1]["location"] == "Room 2"
+    assert after.json()["results"][1]["location"] == "Seminar Room G115, Room 2"
 
 
 def test_api_upcoming_etag_changes_when_a_talk_ends(client, demo):

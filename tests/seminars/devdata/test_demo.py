@@ -94,7 +94,19 @@ def test_load_demo_dates_five_past_five_upcoming_on_tuesdays_at_noon(demo):
         "Tue 2027-01-05 12:00 EST",
     ]
     assert {talk.local_end.strftime("%H:%M") for talk in talks} == {"13:00"}
-    assert {talk.location for talk in talks} == {"Seminar Room G115"}
+    assert {talk.place for talk in talks} == {"Seminar Room G115"}
+    assert {talk.venue.address for talk in talks} == {""}
+    recorded = [talk for talk in talks if talk.materials.exists()]
+    assert [
+        (talk.title, *talk.materials.values_list("kind", "url").get()) for talk in recorded
+    ] == [
+        (
+            "A Year in LLM Serving: Workload Evolution, Caching and Load-Balancing",
+            "recording",
+            "https://example.org/recordings/a-year-in-llm-serving",
+        )
+    ]
+    assert recorded[0] in Talk.objects.past()
     assert Talk.objects.past().count() == 5
     assert Talk.objects.upcoming().count() == 5
 

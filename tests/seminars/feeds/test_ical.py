@@ -18,9 +18,11 @@ from tests.clock import NEW_YORK, ZURICH
 from tests.factories import (
     AffiliationFactory,
     EventTypeFactory,
+    MaterialFactory,
     NewSeriesFactory,
     SeriesFactory,
     SpeakerFactory,
+    VenueFactory,
     WeeklyTalkFactory,
 )
 from tests.seminars.feeds.parsers import assert_wire_format, parse_all, parsed_events
@@ -384,11 +386,18 @@ def tricky_talks(clock):
         SpeakerFactory(name="O’Brien, Séan; Jr.", affiliation=None),
     ]
     tag = EventTypeFactory(name="Talks, panels; Q&A")
-    return [
+    talks = [
         WeeklyTalkFactory(
             title="Caches, queues; and\nnewlines: a “study” – part 1",
             series=zurich,
             start=datetime.datetime(2026, 10, 27, 12, 0, tzinfo=ZURICH),
+            venue=VenueFactory(
+                name="HG; Hauptgebäude, ETH",
+                room="F 1",
+                address="Rämistrasse 101\n8092 Zürich; Schweiz, CH",
+                latitude="47.376500",
+                longitude="8.548000",
+            ),
             location="Room 1, Building; ETH Zürich – Hönggerberg",
             abstract=LONG_ABSTRACT,
             speakers=speakers,
@@ -400,8 +409,13 @@ def tricky_talks(clock):
             start=datetime.datetime(2026, 11, 3, 12, 0, tzinfo=NEW_YORK),
             abstract="Back\\slash; semi, comma\r\nCRLF line and a [link](https://example.org/a,b;c).",
             speakers=[speakers[1]],
+            venue=VenueFactory(name="Zoom; online, “live”", is_online=True),
         ),
     ]
+    MaterialFactory(talk=talks[0], kind="slides", url="https://example.org/slides,v1;final.pdf")
+    MaterialFactory(talk=talks[0], kind="recording", url="https://vid.example/watch?v=a&t=1")
+    MaterialFactory(talk=talks[1], kind="code", url="https://example.org/日本/" + "x" * 90)
+    return talks
 
 
 def test_feed_bytes_with_tricky_text_are_crlf_folded_utf8(tricky_talks):
@@ -421,7 +435,7 @@ def test_feed_with_tricky_text_parses_identically_with_three_parsers(tricky_talk
             "uid": str(talk.uid),
             "summary": talk.title,
             "description": ical.talk_description(talk),
-            "location": talk.location,
+            "location": talk.place,
             "start": talk.local_start,
             "end": talk.local_end,
             "sequence": 0,
@@ -514,13 +528,26 @@ def test_event_bytes_are_the_bytes_icalendar_makes_of_hostile_text(talk, text):
     event = replace(
         fetch(talk),
         title=text,
-        location=text,
+        place=text,
         abstract_text=text,
         speakers=((text, text), ("Ann", None)),
         categories=(text, "Plain"),
     )
 
     assert ical.event_bytes(event) == ical.talk_event(event).to_ical(sorted=False)
+
+
+@pytest.mark.parametrize(
+    "geo", [None, (0.0, 0.0), (-33.856784, 151.215297), (90.0, -180.0), (47.3765, 8.548)]
+)
+def test_event_bytes_write_geo_and_attachments_as_icalendar_does(talk, geo):
+    materials = (("Slides", "https://example.org/a,b;c.pdf"), ("Code", "https://x.org/" + "é" * 80))
+    event = replace(fetch(talk), geo=geo, materials=materials)
+
+    built = ical.event_bytes(event)
+
+    assert built == ical.talk_event(event).to_ical(sorted=False)
+    assert (b"GEO:" in built, built.count(b"\r\nATTACH:")) == (geo is not None, 2)
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Etc/UTC", "America/New_York", "Asia/Kolkata"])

@@ -21,6 +21,7 @@ from tests.factories import (
     NewSeriesFactory,
     SeriesFactory,
     SpeakerFactory,
+    VenueFactory,
     WeeklyTalkFactory,
     make_talks,
 )
@@ -732,13 +733,14 @@ def admin_change_data(talk: Talk, **changes) -> dict:
         "is_placeholder": "on" if talk.is_placeholder else "",
         "abstract": talk.abstract,
         "host": talk.host,
-        "slides_url": talk.slides_url,
-        "recording_url": talk.recording_url,
         "loaded_edit_version": talk.edit_version,
         "talk_speakers-TOTAL_FORMS": len(links),
         "talk_speakers-INITIAL_FORMS": len(links),
         "talk_speakers-MIN_NUM_FORMS": 0,
         "talk_speakers-MAX_NUM_FORMS": 1000,
+        "audience": talk.audience,
+        "materials-TOTAL_FORMS": 0,
+        "materials-INITIAL_FORMS": 0,
     }
     for index, link in enumerate(links):
         data |= {
@@ -846,12 +848,14 @@ def test_calendar_feed_follows_a_bulk_update_that_leaves_updated_alone(client, w
         pytest.param(lambda talk: talk.talk_speakers.get().affiliation, id="affiliation"),
         pytest.param(lambda talk: talk.event_types.get(), id="event type"),
         pytest.param(lambda talk: talk.series, id="series"),
+        pytest.param(lambda talk: talk.venue, id="venue"),
     ],
 )
 def test_calendar_event_last_modified_moves_on_a_rename_of_what_it_shows(client, clock, rename):
     talk = WeeklyTalkFactory(
         speakers=[SpeakerFactory(affiliation=AffiliationFactory())],
         event_types=[EventTypeFactory(name="Colloquium")],
+        venue=VenueFactory(name="Hall A"),
     )
     before = icalendar.Calendar.from_ical(client.get("/calendar.ics").content).events[0]
     clock.shift(datetime.timedelta(days=2))

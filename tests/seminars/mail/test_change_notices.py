@@ -10,7 +10,7 @@ from django.core.management import call_command
 from seminars.mail.models import Delivery
 from seminars.models import Talk
 from seminars.services import cancel_talk, publish_talk
-from tests.factories import SubscriberFactory
+from tests.factories import SubscriberFactory, VenueFactory
 from tests.smtp import drain_mail_queue, text_of
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_change_notice_move_and_new_room_coalesce_into_one_notice(told, clock, s
         "",
         "Speakers: Venkat Pullela (Keysight), Tushar Krishna (Georgia Tech)",
         "When: Tue 8 Dec 2026, 13:00–14:00 EST",
-        "Where: Room 32-G449",
+        "Where: Seminar Room G115, Room 32-G449",
     ]
     assert notice["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
@@ -109,7 +109,7 @@ def test_change_notice_moved_and_moved_back_within_minutes_sends_nothing(told, c
     talk.location = "Room 32-G449"
     talk.save()
     clock.move_to(MONDAY + 2 * MINUTE)
-    talk.location = "Seminar Room G115"
+    talk.location = ""  # the venue's room again
     talk.save()
     clock.move_to(MONDAY + 20 * MINUTE)
     run_cron_and_worker()
@@ -142,3 +142,33 @@ def test_change_notice_queued_before_the_end_is_not_sent_after_it(told, clock, s
         (Delivery.Status.SKIPPED,),
         (Delivery.Status.SKIPPED,),
     ]
+
+
+def test_change_notice_new_venue_names_the_old_one(told, clock, smtp_server):
+    talk = told
+    clock.move_to(MONDAY + MINUTE)
+    talk.venue = VenueFactory(name="Stata Center", room="32-G882")
+    talk.save()
+    clock.move_to(MONDAY + 20 * MINUTE)
+    run_cron_and_worker()
+
+    notice = smtp_server.to("ada@example.org")
+    assert [message["Subject"] for message in notice] == [
+        f"New place: Systems Seminar, Tue 8 Dec, 12:00: {INFERENCE}"
+    ]
+    lines = text_of(notice[0]).splitlines()
+    assert (lines[0], lines[6]) == (
+        "This talk takes place in a new place (it was in Seminar Room G115).",
+        "Where: Stata Center, 32-G882",
+    )
+
+
+def test_change_notice_none_when_the_venue_is_only_renamed(told, clock, smtp_server):
+    venue = told.venue
+    clock.move_to(MONDAY + MINUTE)
+    venue.name = "Seminar Room G115 (Gates building)"
+    venue.save()
+    clock.move_to(MONDAY + 20 * MINUTE)
+    run_cron_and_worker()
+
+    assert smtp_server.messages == []

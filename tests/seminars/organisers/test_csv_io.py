@@ -31,12 +31,14 @@ from tests.factories import (
     SeriesFactory,
     SpeakerFactory,
     TalkFactory,
+    VenueFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
-# Files written by hand leave off the last column (version), which only updates need.
-HEADER = ",".join(COLUMNS[: COLUMNS.index("version")])
+# Files written by hand leave off the optional columns at the end (venue, version), as files
+# exported before venues existed do (they still import); only updates need the version.
+HEADER = ",".join(COLUMNS[: COLUMNS.index("venue")])
 
 
 @pytest.fixture
@@ -111,7 +113,7 @@ def test_csv_export_writes_the_columns_exactly():
         '"Clocks, “quoted”",published,'
         "2026-12-08T12:00:00-05:00,2026-12-08T13:00:00-05:00,Systems Seminar,"
         "Ada One (ETH (Zurich)); Bo Two,Seminar; Tech week,Room 1,"
-        '"Line one.\n\nLine, two.",0\r\n'
+        '"Line one.\n\nLine, two.",,0\r\n'
     )
 
 
@@ -225,7 +227,7 @@ def test_csv_import_updates_the_talk_whose_uid_it_names(superuser):
     sequence = talk.sequence
     text = versioned_csv_text(
         f"{talk.uid},,New title,published,2026-12-08T13:00:00-05:00,,{talk.series.name},"
-        f"Bo Two (Lab Two); Ada One,,,,{talk.edit_version}"
+        f"Bo Two (Lab Two); Ada One,,,,,{talk.edit_version}"
     )
 
     result = import_talks(text, superuser)
@@ -261,7 +263,7 @@ def test_csv_import_of_an_unchanged_talk_leaves_it_alone(superuser):
 def test_csv_import_renaming_a_slug_keeps_the_old_address(superuser, client):
     talk = TalkFactory(title="Talk", slug="old-address")
     text = versioned_csv_text(
-        f"{talk.uid},new-address,Talk,published,2026-12-08T12:00:00-05:00,,{talk.series.name},,,,,"
+        f"{talk.uid},new-address,Talk,published,2026-12-08T12:00:00-05:00,,{talk.series.name},,,,,,"
         f"{talk.edit_version}"
     )
 
@@ -519,7 +521,7 @@ def test_csv_export_quotes_cells_a_spreadsheet_would_run_as_formulas(superuser):
         '"\'=HYPERLINK(""https://evil.example"",""Click"")",published,'
         "2026-12-08T12:00:00-05:00,2026-12-08T13:00:00-05:00,'+Series,"
         "'-Dash One,'=Tag,'@home,"
-        '"\'-5 ways\nto fail.",0\r\n'
+        '"\'-5 ways\nto fail.",,0\r\n'
     )
     before = snapshot()
     empty_the_database()
@@ -555,4 +557,21 @@ def test_admin_import_page_lists_every_column(staff_client):
 
     assert response.context["columns"] == CSV_COLUMNS
     content = response.content.decode()
-    assert [content.count(f"<td><code>{name}</code></td>") for name in COLUMNS] == [1] * 12
+    assert [content.count(f"<td><code>{name}</code></td>") for name in COLUMNS] == [1] * len(
+        COLUMNS
+    )
+
+
+def test_csv_venue_column_exports_and_imports_the_venue(superuser):
+    talk = TalkFactory(venue=VenueFactory(name="=Hall A"), location="Room 2")
+    text = talks_csv(Talk.objects.with_speakers().filter(pk=talk.pk))
+    assert text.endswith(",Room 2,An abstract.,'=Hall A,0\r\n")
+    moved = text.replace("'=Hall A", "Hall B")
+
+    plan = read_import(moved, superuser)
+    assert (plan.update_count, plan.new_venues) == (1, ["Hall B"])
+    import_talks(moved, superuser)
+
+    talk.refresh_from_db()
+    assert (talk.venue.name, talk.location) == ("Hall B", "Room 2")
+    assert read_import(moved, superuser).unchanged_count == 1

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from seminars.models import ContentVersion, EventType, Series, Talk
+from seminars.models import ContentVersion, EventType, Series, Talk, Venue
 from seminars.organisers.csv_io import talks_csv
 from speakers.admin import posted_form_data
 from speakers.models import Affiliation, Speaker
@@ -17,6 +17,7 @@ from tests.factories import (
     SeriesFactory,
     SpeakerFactory,
     TalkFactory,
+    VenueFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +132,7 @@ def test_revert_restores_time_and_speakers_and_bumps_sequence(client, alice, now
     assert latest.record.history_change_reason == (
         "Reverted to the version of Wed 2 Dec 2026, 10:00 EST"
     )
-    assert [c.label for c in latest.changes] == ["start", "end", "location", "speakers"]
+    assert [c.label for c in latest.changes] == ["start", "end", "room detail", "speakers"]
 
 
 def test_revert_of_a_version_that_no_longer_validates_saves_nothing(client, alice):
@@ -207,6 +208,7 @@ STALE_EDITS = [
     (EventType, lambda: EventTypeFactory(name="Colloquium"), "name", "Colloquia"),
     (Speaker, lambda: SpeakerFactory(name="Ada"), "name", "Ada L."),
     (Affiliation, lambda: AffiliationFactory(name="ETH"), "name", "ETH Zürich"),
+    (Venue, lambda: VenueFactory(name="Hall A"), "name", "Hall A (north)"),
 ]
 
 

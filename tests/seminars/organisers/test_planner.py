@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from seminars.models import OnlineLinkVisibility, Talk
 from seminars.organisers.planning import create_placeholders, plan_term
-from tests.factories import SeriesFactory, SpeakerFactory, TalkFactory
+from tests.factories import SeriesFactory, SpeakerFactory, TalkFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -217,8 +217,9 @@ def test_admin_warns_about_a_clash_but_saves(staff_client):
         "title": "Lambda", "slug": "", "series": series.pk, "status": "published",
         "start_0": "2026-12-08", "start_1": "12:30", "end_0": "", "end_1": "",
         "location": "room 101", "online_url": "", "online_link_visibility": "before_start",
-        "abstract": "", "host": "", "slides_url": "", "recording_url": "",
+        "abstract": "", "host": "",
         "talk_speakers-TOTAL_FORMS": "0", "talk_speakers-INITIAL_FORMS": "0",
+        "materials-TOTAL_FORMS": "0", "materials-INITIAL_FORMS": "0", "audience": "open",
     }  # fmt: skip
     response = staff_client.post(reverse("admin:seminars_talk_add"), data, follow=True)
     warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
@@ -398,3 +399,21 @@ def test_agenda_and_planner_refuse_far_off_dates_without_a_server_error(staff_cl
         reverse("admin:seminars_series_announcement", args=[series.pk]), {"week": day}
     )
     assert announcement.status_code == 200
+
+
+def test_clash_compares_venue_and_room_detail():
+    hall, other_hall = VenueFactory(name="Hall"), VenueFactory(name="Other hall")
+    start = utc(2026, 12, 8, 17)
+    booked = TalkFactory(title="Booked", venue=hall, location="Room 1", start=start)
+    same = TalkFactory(title="Same room", venue=hall, location=" room  1 ", start=start)
+    TalkFactory(title="Other room", venue=hall, location="Room 2", start=start)
+    TalkFactory(title="Other venue", venue=other_hall, location="Room 1", start=start)
+    zoom = VenueFactory(name="Zoom", is_online=True)
+    online = TalkFactory(title="Online", venue=zoom, location="", start=start)
+    TalkFactory(title="Online too", venue=zoom, location="", start=start)
+
+    assert [talk.title for talk in Talk.objects.clashing_with(booked)] == ["Same room"]
+    assert [talk.title for talk in Talk.objects.clashing_with(online)] == []
+    assert {
+        pk: [talk.title for talk in others] for pk, others in Talk.objects.clash_map().items()
+    } == {booked.pk: ["Same room"], same.pk: ["Booked"]}

@@ -16,6 +16,9 @@ pytestmark = pytest.mark.django_db
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 ORGANISER_PERMISSIONS = {
+    "seminars.view_venue",
+    "seminars.add_venue",
+    "seminars.change_venue",
     "seminars.view_series",
     "seminars.change_series",
     "seminars.view_talk",
@@ -95,13 +98,14 @@ def talk_form_data(talk, **overrides):
         "online_link_visibility": "before_start",
         "abstract": talk.abstract,
         "host": "",
-        "slides_url": "",
-        "recording_url": "",
         "loaded_edit_version": talk.edit_version,
         "talk_speakers-TOTAL_FORMS": "0",
         "talk_speakers-INITIAL_FORMS": "0",
         "talk_speakers-MIN_NUM_FORMS": "0",
         "talk_speakers-MAX_NUM_FORMS": "1000",
+        "audience": "open",
+        "materials-TOTAL_FORMS": "0",
+        "materials-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data
@@ -242,7 +246,8 @@ def test_organiser_export_of_another_series_talk_gives_no_row(organiser_client, 
     )
 
     assert response.content.decode() == (
-        "\ufeffuid,slug,title,status,start,end,series,speakers,event_types,location,abstract,version\r\n"
+        "\ufeffuid,slug,title,status,start,end,series,speakers,event_types,location,abstract,"
+        "venue,version\r\n"
     )
 
 

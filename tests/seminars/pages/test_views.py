@@ -151,6 +151,7 @@ def test_talk_page_json_ld_describes_the_event(client, demo):
     assert event["location"] == {
         "@type": "Place",
         "name": "Seminar Room G115",
+        "url": "https://seminars.example.org/venues/seminar-room-g115/",
         "address": "Seminar Room G115",
     }
     assert event["url"] == "https://seminars.example.org" + page_path(INFERENCE)

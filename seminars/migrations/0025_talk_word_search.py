@@ -49,6 +49,6 @@ def remove_word_search(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("seminars", "0018_history_follows_new_fields")]
+    dependencies = [("seminars", "0024_told_states_name_venues")]
 
     operations = [migrations.RunPython(add_word_search, remove_word_search)]

@@ -1,0 +1,1 @@
+"""Materials of talks: checking uploaded PDFs, serving them, and removing replaced files."""
