@@ -31,4 +31,12 @@
       }
     });
   });
+
+  // A frame that loaded before this script ran has posted its height to nobody: ask each
+  // frame once to say it again.
+  document.querySelectorAll("iframe[data-seminar-embed]").forEach(function (frame) {
+    if (frame.contentWindow) {
+      frame.contentWindow.postMessage({ type: "seminar-embed:ask-height" }, origin);
+    }
+  });
 })();

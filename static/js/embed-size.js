@@ -18,5 +18,13 @@
     new ResizeObserver(send).observe(document.documentElement);
   }
   window.addEventListener("load", send);
+  // The framing page's script may start after the first height was posted: it asks again.
+  window.addEventListener("message", function (event) {
+    if (event.source === window.parent && event.data &&
+        event.data.type === "seminar-embed:ask-height") {
+      sent = 0;
+      send();
+    }
+  });
   send();
 })();
