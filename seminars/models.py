@@ -91,6 +91,12 @@ class AnnouncementKind(models.TextChoices):
 MAX_ANNOUNCE_DAYS_BEFORE = 28
 
 
+def default_announce_time() -> datetime.time:
+    # A callable, not a fixed time: Django's check (fields.W161) warns about a fixed time default
+    # whenever it runs within seconds of that time, which failed `check --deploy` at 09:00.
+    return datetime.time(9, 0)
+
+
 class VenueQuerySet(models.QuerySet):
     def with_public_talks(self) -> "VenueQuerySet":
         """Return the venues of at least one talk the public may see."""
@@ -250,7 +256,7 @@ class Series(SluggedModel):
         f"announcement goes out, 0 to {MAX_ANNOUNCE_DAYS_BEFORE}.",
     )
     announce_time = models.TimeField(
-        default=datetime.time(9, 0),
+        default=default_announce_time,
         help_text="The time of day it goes out, in the series' timezone.",
     )
     # When the row last changed: calendar events that show it take it as their LAST-MODIFIED

@@ -1,3 +1,4 @@
+import datetime
 import io
 import logging
 import os
@@ -6,13 +7,15 @@ import sys
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.core import checks
 from django.test import override_settings
 from PIL import Image
 
 from config.logging import LogfmtFormatter
-from seminars.models import Talk
+from seminars.models import Series, Talk
 from tests.factories import TalkFactory
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -200,3 +203,16 @@ def test_production_defaults_are_secure_without_overrides():
     )
     result = run_manage("shell", "--no-imports", "-c", script, **PRODUCTION_ENV)
     assert result.stdout.strip() == "True 31536000 True True True", result.stderr
+
+
+def test_system_checks_pass_at_the_minute_announcements_go_out_by_default():
+    # Django warns about a fixed time default when its check runs within seconds of that time
+    # (read as UTC); CI once ran `check --deploy` at 09:00 UTC and failed.
+    default = Series._meta.get_field("announce_time").get_default()
+    moment = datetime.datetime.combine(
+        datetime.date(2026, 12, 5), default, tzinfo=datetime.UTC
+    ) + datetime.timedelta(seconds=3)
+    with time_machine.travel(moment, tick=False):
+        warnings = [message.id for message in checks.run_checks(include_deployment_checks=True)]
+    assert "fields.W161" not in warnings
+    assert default == datetime.time(9, 0)
