@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from seminars.models import EventType, Material, Series, Talk, TalkSpeaker, Venue
+from seminars.signals import one_bump
+from speakers.history import has_history, record_version
 from speakers.models import Affiliation, Speaker
 
 DEMO_WEEKDAY = 1  # Tuesday
@@ -48,6 +50,33 @@ def remove_demo(data: dict) -> int:
     return deleted
 
 
+class NewRows:
+    """Rows made by one load, saved without a version each: each object gets one version,
+    its related rows included, and the content version one bump, once everything is in."""
+
+    def __init__(self):
+        self.made: list = []
+
+    def get_or_create(self, model, defaults=None, **lookup):
+        found = model.objects.filter(**lookup).first()
+        if found is not None:
+            return found
+        return self.create(model, **lookup, **(defaults or {}))
+
+    def create(self, model, **fields):
+        row = model(**fields)
+        row.skip_history_when_saving = True
+        row.save()
+        self.made.append(row)
+        return row
+
+    def record_versions(self) -> None:
+        for row in self.made:
+            del row.skip_history_when_saving
+            if has_history(type(row)):
+                record_version(row, created=True)
+
+
 @transaction.atomic
 def load_demo(data: dict, today: datetime.date | None = None) -> int:
     """Load the demo series and its talks; return how many talks were created.
@@ -55,10 +84,19 @@ def load_demo(data: dict, today: datetime.date | None = None) -> int:
     Talks that exist already (found by their fixed uid) are left as they are, so loading
     twice changes nothing. New talks get weekly Tuesday slots around `today`.
     """
+    new = NewRows()
+    with one_bump():
+        created = _load_demo(data, today, new)
+        new.record_versions()
+    return created
+
+
+def _load_demo(data: dict, today: datetime.date | None, new: NewRows) -> int:
     info = data["series"]
     # Only the room's name is known: no address or coordinates are made up.
-    venue, _ = Venue.objects.get_or_create(name=info["venue"]["name"])
-    series, _ = Series.objects.get_or_create(
+    venue = new.get_or_create(Venue, name=info["venue"]["name"])
+    series = new.get_or_create(
+        Series,
         slug=info["slug"],
         defaults={
             "name": info["name"],
@@ -72,18 +110,24 @@ def load_demo(data: dict, today: datetime.date | None = None) -> int:
     zone = series.zoneinfo
     today = today or timezone.localdate(timezone=zone)
     event_types = {
-        item["slug"]: EventType.objects.get_or_create(
-            slug=item["slug"], defaults={"name": item["name"]}
-        )[0]
+        item["slug"]: new.get_or_create(
+            EventType, slug=item["slug"], defaults={"name": item["name"]}
+        )
         for item in data["event_types"]
     }
+    existing = set(
+        Talk.objects.filter(
+            uid__in=[demo_talk_uid(talk["title"]) for talk in data["talks"]]
+        ).values_list("uid", flat=True)
+    )
     created = 0
     for talk_data, day in zip(data["talks"], demo_dates(len(data["talks"]), today), strict=True):
         uid = demo_talk_uid(talk_data["title"])
-        if Talk.objects.filter(uid=uid).exists():
+        if uid in existing:
             continue
         start = datetime.datetime.combine(day, series.default_start_time, zone)
-        talk = Talk.objects.create(
+        talk = new.create(
+            Talk,
             uid=uid,
             title=talk_data["title"],
             series=series,
@@ -100,9 +144,9 @@ def load_demo(data: dict, today: datetime.date | None = None) -> int:
                 talk=talk, kind=material["kind"], url=material["url"], order=order
             )
         for order, speaker_data in enumerate(talk_data["speakers"]):
-            affiliation, _ = Affiliation.objects.get_or_create(name=speaker_data["affiliation"])
-            speaker, _ = Speaker.objects.get_or_create(
-                name=speaker_data["name"], defaults={"affiliation": affiliation}
+            affiliation = new.get_or_create(Affiliation, name=speaker_data["affiliation"])
+            speaker = new.get_or_create(
+                Speaker, name=speaker_data["name"], defaults={"affiliation": affiliation}
             )
             TalkSpeaker.objects.create(
                 talk=talk, speaker=speaker, affiliation=affiliation, order=order
