@@ -9,9 +9,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from seminars.devdata import DEMO_FILE
-from seminars.devdata.demo import load_demo
 from seminars.http.local_copies import clear_caches
 from tests.clock import NOW
+from tests.snapshots import load_demo_once_per_process
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -51,7 +51,7 @@ def demo_data():
 @pytest.fixture
 def demo(db, now, demo_data):
     """The demo series loaded relative to the frozen clock."""
-    load_demo(demo_data)
+    load_demo_once_per_process(demo_data)
     return demo_data
 
 

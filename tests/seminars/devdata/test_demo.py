@@ -3,11 +3,13 @@ import datetime
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import transaction
 
-from seminars.devdata.demo import demo_dates
-from seminars.models import Series, Talk
+from seminars.devdata.demo import demo_dates, load_demo
+from seminars.models import ContentVersion, Series, Talk
 from speakers.models import Affiliation, Speaker
 from tests.demo import DEMO_PAST, DEMO_UPCOMING
+from tests.snapshots import load_demo_once_per_process
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +142,55 @@ def test_load_demo_reset_reloads_with_dates_around_today(demo):
         assert Talk.objects.next_talk().local_start.date() == datetime.date(2027, 6, 8)
     assert set(Talk.objects.values_list("uid", flat=True)) == old_uids
     assert Speaker.objects.count() == 10
+
+
+@pytest.mark.usefixtures("now")
+def test_load_demo_records_one_first_version_of_each_talk_with_its_speakers_and_tags():
+    call_command("load_demo")
+    special = Talk.objects.get(title=TITLES[5])
+    versions = list(special.history.all())
+    assert [version.history_type for version in versions] == ["+"]
+    assert sorted(row.speaker.name for row in versions[0].speakers.all()) == [
+        "Tushar Krishna",
+        "Venkat Pullela",
+    ]
+    assert sorted(row.eventtype.name for row in versions[0].event_types.all()) == [
+        "Special event",
+        "Tech week",
+    ]
+    assert {speaker.history.count() for speaker in Speaker.objects.all()} == {1}
+
+
+def demo_as_the_public_and_history_see_it():
+    talks = Talk.objects.with_speakers().order_by("start")
+    return {
+        "talks": [
+            (
+                talk.title,
+                talk.slug,
+                talk.start,
+                talk.venue.name,
+                [(link.speaker.slug, link.affiliation.name) for link in talk.speaker_links()],
+                sorted(talk.event_types.values_list("slug", flat=True)),
+                list(talk.materials.values_list("kind", "url")),
+            )
+            for talk in talks
+        ],
+        "versions": [model.history.count() for model in (Talk, Speaker, Affiliation, Series)],
+        "content version": ContentVersion.objects.current().counter,
+    }
+
+
+@pytest.mark.usefixtures("now")
+def test_the_demo_fixtures_copied_rows_are_what_a_real_load_makes(demo_data):
+    """tests/snapshots.py: later tests in a process get a copy of the first load's rows."""
+    with transaction.atomic():
+        load_demo(demo_data)
+        loaded = demo_as_the_public_and_history_see_it()
+        transaction.set_rollback(True)
+    for _ in range(2):  # the first may be the process' real load, the second is a copy
+        with transaction.atomic():
+            load_demo_once_per_process(demo_data)
+            copied = demo_as_the_public_and_history_see_it()
+            transaction.set_rollback(True)
+        assert copied == loaded
