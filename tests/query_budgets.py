@@ -70,7 +70,7 @@ PAGES = {
     "/affiliations/": 1,
     "/series/test-seminar/feed/": 4,
     "/tags/seminar/feed/": 4,
-    "/sitemap.xml": 10,
+    "/sitemap.xml": 12,
     "/venues/": 1,
     "/venues/shared-hall/": 9,
     "/archive/?has=slides": 6,

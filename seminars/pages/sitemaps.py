@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from seminars.models import EventType, Series, Talk
+from seminars.models import EventType, Series, Talk, Venue
 
 
 class SiteURLSitemap(Sitemap):
@@ -24,6 +24,7 @@ class PageSitemap(SiteURLSitemap):
             "seminars:home",
             "seminars:archive",
             "seminars:series-list",
+            "seminars:venue-list",
             "speakers:speaker-list",
         ]
 
@@ -49,6 +50,11 @@ class EventTypeSitemap(SiteURLSitemap):
         return EventType.objects.with_public_talks().order_by("slug")
 
 
+class VenueSitemap(SiteURLSitemap):
+    def items(self):
+        return Venue.objects.with_public_talks().order_by("slug")
+
+
 class SpeakerSitemap(SiteURLSitemap):
     def items(self):
         return Talk.objects.public().speakers().order_by("slug")
@@ -64,6 +70,7 @@ SITEMAPS = {
     "talks": TalkSitemap,
     "series": SeriesSitemap,
     "tags": EventTypeSitemap,
+    "venues": VenueSitemap,
     "speakers": SpeakerSitemap,
     "affiliations": AffiliationSitemap,
 }

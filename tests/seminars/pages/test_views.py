@@ -7,7 +7,13 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from seminars.models import EventType, Series, Talk
-from tests.factories import AffiliationFactory, SeriesFactory, SpeakerFactory, TalkFactory
+from tests.factories import (
+    AffiliationFactory,
+    SeriesFactory,
+    SpeakerFactory,
+    TalkFactory,
+    VenueFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -436,11 +442,14 @@ def test_rss_marks_cancelled_talks(client, demo):
 
 
 def test_sitemap_lists_every_public_page_on_site_url(client, draft):
+    draft.venue = VenueFactory(name="Hidden room")
+    draft.save()
     content = client.get("/sitemap.xml", HTTP_HOST="127.0.0.1").content.decode()
     locations = set(re.findall(r"<loc>(.*?)</loc>", content))
     site = "https://seminars.example.org"
     expected_paths = (
-        {"/", "/archive/", "/series/", "/speakers/", "/series/systems-seminar/"}
+        {"/", "/archive/", "/series/", "/venues/", "/speakers/", "/series/systems-seminar/"}
+        | {"/venues/seminar-room-g115/"}
         | {talk.get_absolute_url() for talk in Talk.objects.public()}
         | {f"/tags/{slug}/" for slug in [
             "seminar", "round-table", "digest-talk", "special-event", "tech-week",
