@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 
 from seminars.formatting import series_time
 from seminars.materials.files import delete_material_files, validate_pdf
+from seminars.materials.widgets import MaterialFileInput
 from seminars.models import (
     Announcement,
     EventType,
@@ -398,7 +399,15 @@ class MaterialForm(forms.ModelForm):
     class Meta:
         model = Material
         fields = ("kind", "url", "file", "order")
-        widgets = {"file": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"})}
+        widgets = {"file": MaterialFileInput(attrs={"accept": "application/pdf,.pdf"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.file:
+            self.fields["file"].widget.stored_file_url = reverse(
+                "admin:seminars_talk_material_file",
+                args=[self.instance.talk_id, self.instance.pk],
+            )
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

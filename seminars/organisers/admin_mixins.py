@@ -27,6 +27,7 @@ from seminars.mail.send import (
     queue_announcement,
     refusal,
 )
+from seminars.materials.views import pdf_download
 from seminars.models import (
     EARLIEST_TALK_MOMENT,
     LATEST_TALK_MOMENT,
@@ -228,8 +229,23 @@ class TalkToolsAdminMixin:
                 self.admin_site.admin_view(self.announcement_view),
                 name="seminars_talk_announcement",
             ),
+            path(
+                "<path:object_id>/materials/<int:material_pk>/",
+                self.admin_site.admin_view(self.material_file_view),
+                name="seminars_talk_material_file",
+            ),
             *super().get_urls(),
         ]
+
+    def material_file_view(self, request, object_id, material_pk):
+        """The PDF of a material of a talk this organiser may see, draft or not."""
+        talk = self.get_object(request, object_id)
+        if talk is None or not self.has_view_permission(request, talk):
+            raise Http404("No such material.")
+        material = talk.materials.exclude(file="").filter(pk=material_pk).first()
+        if material is None:
+            raise Http404("No such material.")
+        return pdf_download(material, "private, no-store")
 
     def announcement_view(self, request, object_id):
         talk = self.get_object(request, object_id)

@@ -1,7 +1,10 @@
 """Uploading a talk's PDF in the admin, and serving it to the public."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from seminars.models import Material, Talk
@@ -173,3 +176,22 @@ def test_replacing_or_deleting_a_file_removes_the_old_one(
 
     assert Talk.objects.count() == 0
     assert list((media_root / "materials").iterdir()) == []
+
+
+def test_admin_links_the_stored_pdf_of_a_draft_to_a_download_that_works(staff_client, media_root):
+    talk = TalkFactory(slug="engines", status=Talk.Status.DRAFT)
+    upload(staff_client, talk, PDF)
+    material = Material.objects.get()
+
+    form = staff_client.get(reverse("admin:seminars_talk_change", args=[talk.pk]))
+    links = re.findall(r'Currently: <a href="([^"]+)">', form.content.decode())
+    assert links == [f"/admin/seminars/talk/{talk.pk}/materials/{material.pk}/"]
+    served = staff_client.get(links[0])
+    assert b"".join(served.streaming_content) == PDF
+    served.close()
+    assert served["Content-Type"] == "application/pdf"
+    assert {"private", "no-store"} <= set(served["Cache-Control"].split(", "))
+    assert served["Content-Disposition"] == 'attachment; filename="engines-slides.pdf"'
+    assert Client().get(links[0]).status_code == 302  # to the admin login
+    assert staff_client.get(f"/admin/seminars/talk/{talk.pk}/materials/999/").status_code == 404
+    assert staff_client.get("/admin/seminars/talk/junk/materials/1/").status_code == 404

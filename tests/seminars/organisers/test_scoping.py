@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from seminars.models import Announcement, EventType, Series, Talk
+from seminars.models import Announcement, EventType, Material, Series, Talk
 from speakers.history import latest_version_id
 from speakers.models import Affiliation, Speaker
 from tests.factories import AffiliationFactory, SeriesFactory, SpeakerFactory, TalkFactory
@@ -174,6 +175,32 @@ def test_organiser_talk_urls_of_another_series_are_404(organiser_client, talk_b,
     url = reverse(f"admin:seminars_talk_{view}", args=[talk_b.pk])
 
     assert organiser_client.get(url).status_code == 404
+
+
+def test_organiser_cannot_download_a_pdf_of_another_series_talk(
+    organiser_client, talk_a, talk_b, media_root
+):
+    pdf = SimpleUploadedFile("slides.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")
+    theirs = Material.objects.create(talk=talk_b, kind="slides", file=pdf)
+    mine = Material.objects.create(talk=talk_a, kind="slides", file=pdf)
+
+    assert (
+        organiser_client.get(
+            reverse("admin:seminars_talk_material_file", args=[talk_b.pk, theirs.pk])
+        ).status_code
+        == 404
+    )
+    assert (
+        organiser_client.get(
+            reverse("admin:seminars_talk_material_file", args=[talk_a.pk, theirs.pk])
+        ).status_code
+        == 404
+    )
+    response = organiser_client.get(
+        reverse("admin:seminars_talk_material_file", args=[talk_a.pk, mine.pk])
+    )
+    assert response.status_code == 200
+    response.close()
 
 
 def test_organiser_cannot_post_a_change_to_another_series_talk(organiser_client, talk_b):
