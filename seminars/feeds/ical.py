@@ -8,6 +8,7 @@ EventData.key() by every feed it appears in.
 
 import calendar as gregorian
 import datetime
+import decimal
 import functools
 import hashlib
 import itertools
@@ -232,7 +233,7 @@ def event_bytes(talk: EventData) -> bytes:
         lines.append(b"LOCATION:" + text_value(talk.place))
     if talk.geo is not None:
         latitude, longitude = talk.geo
-        lines.append(f"GEO:{float(latitude)};{float(longitude)}".encode())
+        lines.append(f"GEO:{plain_decimal(latitude)};{plain_decimal(longitude)}".encode())
     lines += [b"URL:" + talk.url.encode(), b"DESCRIPTION:" + text_value(talk_description(talk))]
     if talk.categories:
         lines.append(b"CATEGORIES:" + b",".join(map(text_value, talk.categories)))
@@ -254,6 +255,15 @@ def escape_text(text: str) -> str:
         .replace("\n", r"\n")
         .replace("\r", r"\n")
     )
+
+
+def plain_decimal(number) -> str:
+    """Write a coordinate as icalendar does ("47.5", "0.0"), but never with an exponent
+    ("1e-06"), which RFC 5545's FLOAT does not have."""
+    text = str(float(number))
+    if "e" in text:
+        text = format(decimal.Decimal(text).normalize(), "f")
+    return text
 
 
 def text_value(text: str) -> bytes:

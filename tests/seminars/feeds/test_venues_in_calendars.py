@@ -43,6 +43,22 @@ def test_location_is_name_room_and_address_escaped_with_geo(clock):
     ]
 
 
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "geo"),
+    [
+        ("0.000001", "-0.000010", "GEO:0.000001;-0.00001"),
+        ("10.000000", "-120.000000", "GEO:10.0;-120.0"),
+        ("0", "0", "GEO:0.0;0.0"),
+    ],
+)
+def test_geo_is_written_in_plain_decimals_never_exponents(clock, latitude, longitude, geo):
+    # RFC 5545 FLOAT has no exponent: "1e-06" is not a number to a calendar client.
+    venue = VenueFactory(name="Null Island", latitude=latitude, longitude=longitude)
+    talk = WeeklyTalkFactory(venue=venue)
+
+    assert event_lines(talk, "GEO") == [geo]
+
+
 def test_location_without_coordinates_or_room_uses_the_venue_room_and_no_geo(clock):
     venue = VenueFactory(name="Stata Center", room="Room 32-G882", address="32 Vassar Street")
     talk = WeeklyTalkFactory(venue=venue)
