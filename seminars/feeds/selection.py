@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.http import QueryDict
 from django.urls import reverse
@@ -382,11 +383,24 @@ PLACE = (
 )
 
 
-def own_latest_change() -> Greatest:
-    """Return, for each talk, the latest change of its own row, its series and its venue;
-    event_data() adds its speakers', their affiliations' then and its event types' from the
-    rows it reads anyway (rather than three subqueries per talk)."""
-    return Greatest("updated", "series__updated", Coalesce("venue__updated", "updated"))
+def latest_change_shown() -> Greatest:
+    """Return, for each talk, the latest change of any row its event shows: the talk, its
+    series, venue, speakers, their affiliations then and its event types (in the talks' query, so
+    that thousands of rows are not read for it)."""
+
+    def latest(rows: models.QuerySet, field: str) -> Coalesce:
+        changes = rows.filter(talk=OuterRef("pk")).order_by().values("talk")
+        # SQLite's GREATEST is NULL when one value is: a talk without tags is its own.
+        return Coalesce(Subquery(changes.annotate(latest=Max(field)).values("latest")), "updated")
+
+    return Greatest(
+        "updated",
+        "series__updated",
+        Coalesce("venue__updated", "updated"),
+        latest(TalkSpeaker.objects, "speaker__updated"),
+        latest(TalkSpeaker.objects, "affiliation__updated"),
+        latest(Talk.event_types.through.objects, "eventtype__updated"),
+    )
 
 
 def event_data(talks: TalkQuerySet) -> list[EventData]:
@@ -398,7 +412,7 @@ def event_data(talks: TalkQuerySet) -> list[EventData]:
     then, its event types), so that a rename moves its LAST-MODIFIED.
     """
     fields = TALK_VALUES_OF_EVENT
-    rows = talks.annotate(shown_updated=own_latest_change()).values(
+    rows = talks.annotate(shown_updated=latest_change_shown()).values(
         "pk",
         "uid",
         "shown_updated",
@@ -411,26 +425,15 @@ def event_data(talks: TalkQuerySet) -> list[EventData]:
     now = timezone.now()
     wanted = talks.values("pk")
     speakers = defaultdict(list)
-    changed: dict[int, datetime.datetime] = {}  # the latest change of related rows, by talk
-
-    def note(talk_id: int, *moments: datetime.datetime | None) -> None:
-        for moment in moments:
-            if moment is not None and (talk_id not in changed or moment > changed[talk_id]):
-                changed[talk_id] = moment
-
     links = TalkSpeaker.objects.filter(talk__in=wanted).order_by("talk", "order", "pk")
-    for talk_id, name, affiliation, *moments in links.values_list(
-        "talk_id", "speaker__name", "affiliation__name", "speaker__updated", "affiliation__updated"
+    for talk_id, name, affiliation in links.values_list(
+        "talk_id", "speaker__name", "affiliation__name"
     ):
         speakers[talk_id].append((name, affiliation))
-        note(talk_id, *moments)
     categories = defaultdict(list)
     tags = Talk.event_types.through.objects.filter(talk__in=wanted).order_by("eventtype__name")
-    for talk_id, name, moment in tags.values_list(
-        "talk_id", "eventtype__name", "eventtype__updated"
-    ):
+    for talk_id, name in tags.values_list("talk_id", "eventtype__name"):
         categories[talk_id].append(name)
-        note(talk_id, moment)
     materials = defaultdict(list)
     shown = Material.objects.filter(talk__in=wanted).order_by("talk", "order", "pk")
     for talk_id, slug, pk, kind, url in shown.values_list(
@@ -453,7 +456,7 @@ def event_data(talks: TalkQuerySet) -> list[EventData]:
             else None,
             materials=tuple(materials[row["pk"]]),
             uid=str(row["uid"]),
-            updated=max(row["shown_updated"], changed.get(row["pk"], row["shown_updated"])),
+            updated=row["shown_updated"],
             online_url=online_url_for_public(
                 row["online_url"], row["online_link_visibility"], row["start"], now
             ),
