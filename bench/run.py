@@ -16,7 +16,8 @@ size (5,000 and 50,000 talks):
    of the trivial view (the warm feed right after the same bytes as a static file). Every
    response must have its URL's expected status (bench/status.lua counts the others). At the
    first size, again with no cache at all.
-5. Print the tables and write them to bench/results.md.
+5. Print the tables and write them to bench/results.md, and each target's verdicts to
+   docs/performance.md (between its markers).
 
 Settings (environment): BENCH_SETUPS ("default,production"), BENCH_SIZES ("5000,50000"),
 BENCH_PORT, BENCH_WORKERS, BENCH_SECONDS, BENCH_POSTGRES_URL, BENCH_REDIS_URL. Exits non-zero
@@ -220,8 +221,10 @@ def milliseconds(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def run_wrk(label: str, path: str, status: int, headers: dict[str, str]) -> Result:
-    command = ["wrk", "-t2", "-c20", f"-d{SECONDS}s", "--timeout", "30s", "--latency"]
+def run_wrk(
+    label: str, path: str, status: int, headers: dict[str, str], seconds: int = SECONDS
+) -> Result:
+    command = ["wrk", "-t2", "-c20", f"-d{seconds}s", "--timeout", "30s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command += ["-s", str(BENCH / "status.lua"), f"http://{HOST}:{PORT}{path}", "--", str(status)]
@@ -273,6 +276,9 @@ def measure(
             continue
         ceiling = None
         if adjacent:
+            # One check fills one worker's copies; a short run fills every worker's, so that
+            # no measured run includes another worker's first build (seconds at 50,000 talks).
+            run_wrk(label, path, status, headers, seconds=1)
             static = label == "/calendar.ics, warm"
             ceiling = (
                 run_wrk(STATIC_FEED, STATIC_PATH, 200, {})
@@ -499,6 +505,96 @@ def setup_report(name: str, runs: list[SizeRun], facts: dict[str, str]) -> list[
     return lines
 
 
+def summary(name: str, runs: list[SizeRun]) -> list[str]:
+    """Return one setup's targets and verdicts, one column per archive size, for
+    docs/performance.md."""
+    sizes = [f"{run.talks:,} talks" for run in runs]
+    lines = [
+        f"**{name}**",
+        "",
+        f"| target | {' | '.join(sizes)} |",
+        "|---|" + "---|" * len(runs),
+    ]
+    for label, target in RATIO_TARGETS.items():
+        cells = []
+        for run in runs:
+            share = shares(run.cached).get(label)
+            cells.append("" if share is None else f"{share:.0f}% ({verdict(target, share)})")
+        ceiling = "static file" if label == "/calendar.ics, warm" else "trivial view"
+        lines.append(f"| {label}: ≥ {target}% of the {ceiling} | {' | '.join(cells)} |")
+    builds = runs[0].builds.get("5,000-event feed")
+    if builds:
+        django_ical = builds.get("peers", {}).get("django-ical", {}).get("cold")
+        factor = (
+            f", {django_ical / builds['cold']:.1f}× faster than django-ical" if django_ical else ""
+        )
+        cold, edit = builds["cold"], builds["after an edit"]
+        rest = " |" * (len(runs) - 1)
+        lines += [
+            f"| 5,000-event feed from an empty cache: < {COLD_TARGET} s, ≥ {PEER_FACTOR:.0f}× "
+            f"django-ical | {cold:.3f} s{factor} ("
+            + (
+                "met"
+                if cold < COLD_TARGET and (not django_ical or django_ical / cold >= PEER_FACTOR)
+                else "**missed**"
+            )
+            + f") |{rest}",
+            f"| the same feed after one edit: < {EDIT_TARGET} s | {edit:.3f} s ("
+            + ("met" if edit < EDIT_TARGET else f"**{edit - EDIT_TARGET:.2f} s over**")
+            + f") |{rest}",
+        ]
+    lines.append(
+        "| `generate_data`: < 60 s at the largest size | "
+        + " | ".join(
+            f"{run.generation:.1f} s"
+            + (
+                f" ({'met' if run.generation < GENERATE_TARGET else '**missed**'})"
+                if run is runs[-1]
+                else ""
+            )
+            for run in runs
+        )
+        + " |"
+    )
+    if len(runs) > 1:
+        same = all(
+            [run.counts.get(label, {}).get(key) for run in runs] == [count.get(key)] * len(runs)
+            for label, count in runs[0].counts.items()
+            for key in ("built", "cached", "304")
+        )
+        lines.append(
+            "| query counts the same at every size | "
+            + " | ".join("" for _ in runs[:-1])
+            + (" | " if len(runs) > 1 else "")
+            + ("yes" if same else "**no**")
+            + " |"
+        )
+    return [*lines, ""]
+
+
+DOCS = PROJECT / "docs" / "performance.md"
+DOCS_BEGIN = "<!-- make bench writes from here -->"
+DOCS_END = "<!-- to here -->"
+
+
+def write_docs(date: str, lines: list[str]) -> None:
+    """Replace the measured tables in docs/performance.md with this run's."""
+    text = DOCS.read_text()
+    if DOCS_BEGIN not in text or DOCS_END not in text:
+        log(f"docs/performance.md has no {DOCS_BEGIN!r} ... {DOCS_END!r}: not updated")
+        return
+    head, rest = text.split(DOCS_BEGIN, 1)
+    tail = rest.split(DOCS_END, 1)[1]
+    body = [
+        "",
+        f"From the last `make bench` ({date}, {os.cpu_count()} CPUs; the details, with the "
+        "peers and every URL, are in [`bench/results.md`](../bench/results.md)):",
+        "",
+        *lines,
+    ]
+    DOCS.write_text(head + DOCS_BEGIN + "\n".join(body) + DOCS_END + tail)
+
+
 def run_setup(
     name: str, database: str, cache: str, scratch: Path, problems: list[str]
 ) -> tuple[list[SizeRun], dict[str, str]]:
@@ -584,7 +680,8 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="seminar-bench-"))
     problems: list[str] = []
     started = time.time()
-    sections = []
+    sections: list[str] = []
+    summaries: list[str] = []
     for name, database, cache in setups(scratch):
         env = site_env(database, cache, scratch)
         recreate_database(database)
@@ -592,7 +689,9 @@ def main() -> None:
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         runs, facts = run_setup(name, database, cache, scratch, problems)
         sections += setup_report(name, runs, facts)
+        summaries += summary(name, runs)
     errors = len(problems)
+    date = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M UTC}"
     text = (
         "\n".join(
             [
@@ -601,7 +700,7 @@ def main() -> None:
                 "Written by `make bench` (bench/run.py); numbers vary with the machine and its",
                 "load, the ratios to the run just before each URL much less.",
                 "",
-                f"- date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M UTC}",
+                f"- date: {date}",
                 f"- machine: {os.cpu_count()} CPUs, {platform.machine()}, {platform.system()}",
                 f"- stack: gunicorn, {WORKERS} sync workers, DEBUG off, WhiteNoise; Python "
                 f"{platform.python_version()}",
@@ -619,6 +718,7 @@ def main() -> None:
         + "\n"
     )
     (BENCH / "results.md").write_text(text)
+    write_docs(date, summaries)
     print()
     print(text)
     shutil.rmtree(scratch, ignore_errors=True)

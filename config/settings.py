@@ -76,6 +76,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers a repeated anonymous read of a public page, feed or API response as the
+    # whole stack below answered it (seminars/http/front.py).
+    "seminars.http.front.FrontDoorMiddleware",
     "seminars.http.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),

@@ -28,7 +28,7 @@ from seminars.feeds.selection import (
     select_talk,
 )
 from seminars.http.conditional import ConditionalView, Window, cacheable, day_window
-from seminars.http.local_copies import local_calendars
+from seminars.http.local_copies import local_calendars, local_events
 
 BODY_CACHE_SECONDS = 24 * 60 * 60
 # An event's bytes are cached under a digest of everything they show, so they never go
@@ -49,7 +49,12 @@ class CalendarResponse(HttpResponse):
 def serialised_events(events: list[ical.EventData]) -> list[bytes]:
     """Return the bytes of each of `events`, from the cache when another build made them."""
     keys = [event.key() for event in events]
-    cached = cache.get_many(keys)
+    # This worker's copies first: a rebuild after an edit then spares fetching thousands of
+    # events from Redis (a key names everything its event shows, so a copy is never stale).
+    cached = {key: known for key in keys if (known := local_events.get(key)) is not None}
+    missing = [key for key in keys if key not in cached]
+    if missing:
+        cached.update(cache.get_many(missing))
     made = {
         key: ical.event_bytes(event)
         for key, event in zip(keys, events, strict=True)
@@ -57,6 +62,8 @@ def serialised_events(events: list[ical.EventData]) -> list[bytes]:
     }
     if made:
         cache.set_many(made, EVENT_CACHE_SECONDS)
+    for key, value in (*cached.items(), *made.items()):
+        local_events.set(key, value, len(value))
     return [cached.get(key) or made[key] for key in keys]
 
 

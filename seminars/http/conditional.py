@@ -135,6 +135,39 @@ class Validators:
         return None if answer is headers else answer
 
 
+def request_version(request: HttpRequest) -> ContentVersion:
+    """Return the content version for `request`, read once however many layers ask."""
+    version = getattr(request, "content_version", None)
+    if version is None:
+        version = request.content_version = ContentVersion.objects.current()
+    return version
+
+
+@dataclass(frozen=True)
+class PublicAnswer:
+    """What makes a response the same for every anonymous visitor until something changes:
+    the content version, its validators, and the stretch of time in which it holds (None:
+    unbounded). The front door (seminars/http/front.py) keeps such responses."""
+
+    version: ContentVersion
+    validators: Validators
+    valid_from: datetime.datetime | None
+    valid_until: datetime.datetime | None
+
+
+def answer_publicly(
+    request: HttpRequest,
+    validators: Validators,
+    version: ContentVersion,
+    window: Window,
+    full: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """Return the answer to `request` of a public response (304 or 412 from `validators`
+    alone, else `full()` with them), and mark `request` so that the front door may keep it."""
+    request.public_answer = PublicAnswer(version, validators, *window)
+    return validators.answer(request) or validators.apply(full())
+
+
 def cacheable(view: Callable) -> Callable:
     """Declare that `view` (a view function, view class or syndication Feed class) answers
     every anonymous visitor alike, so that the page cache stores its answers.
@@ -193,7 +226,7 @@ class ConditionalView(View):
         raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
-        version = ContentVersion.objects.current()
+        version = request_version(request)
         since, until = overlap(self.window(), link_window(version, timezone.now()))
         bounds = [moment.isoformat() if moment else "" for moment in (since, until)]
         self.digest = version_digest(version, self.resource_key(), *bounds)
@@ -203,4 +236,4 @@ class ConditionalView(View):
             max_age=self.max_age,
         )
         self.ensure_exists()
-        return validators.answer(request) or validators.apply(self.build())
+        return answer_publicly(request, validators, version, (since, until), self.build)

@@ -52,6 +52,10 @@ class LocalCopies:
 # Per worker process: rendered pages, and calendar bodies (up to a few MB each).
 local_pages = LocalCopies(max_bytes=32 * 1024 * 1024)
 local_calendars = LocalCopies(max_bytes=64 * 1024 * 1024)
+# Calendar events' bytes, each under the digest of all it shows (seminars/feeds/views.py).
+local_events = LocalCopies(max_bytes=32 * 1024 * 1024)
+# The final answers of public URLs, headers and all (seminars/http/front.py).
+local_answers = LocalCopies(max_bytes=64 * 1024 * 1024)
 # When the next online link becomes public, per content version (a size of 1 each).
 local_windows = LocalCopies(max_bytes=8)
 
@@ -61,4 +65,6 @@ def clear_caches() -> None:
     cache.clear()
     local_pages.clear()
     local_calendars.clear()
+    local_answers.clear()
+    local_events.clear()
     local_windows.clear()

@@ -6,15 +6,18 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from seminars.http.conditional import (
     Validators,
+    answer_publicly,
     day_window,
     is_cacheable,
     last_modified,
+    request_version,
     version_digest,
 )
 from seminars.http.local_copies import local_pages
@@ -56,11 +59,21 @@ class CachedPage:
     def response(self) -> HttpResponse:
         return HttpResponse(self.content, headers=dict(self.headers))
 
-    def answer(self, request: HttpRequest) -> HttpResponse:
+    def answer(self, request: HttpRequest, version: ContentVersion) -> HttpResponse:
         """Return the page, or 304 when `request` shows that the visitor has it already."""
         # No max_age: browsers ask every time, as a page may change at any edit.
         validators = Validators(etag=self.etag, last_modified=self.last_modified)
-        return validators.answer(request) or validators.apply(self.response())
+        window = (self.valid_from, self.valid_until)
+        return answer_publicly(request, validators, version, window, self.response)
+
+
+def visitor(request: HttpRequest):
+    """Return the visitor's user: anonymous, without loading the session, when there is no
+    session cookie (asking request.user would load the empty session and add `Vary: Cookie`
+    to a public page)."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return request.user
+    return AnonymousUser()
 
 
 def page_key(request: HttpRequest, version: ContentVersion) -> str | None:
@@ -152,12 +165,12 @@ class PublicPageCacheMiddleware:
         to_store = getattr(request, "_page_to_store", None)
         if to_store is None or request.method != "GET" or not is_storable(request, response):
             return response
-        return to_store.store(response).answer(request)
+        return to_store.store(response).answer(request, to_store.version)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not (is_cacheable(view_func) and self.is_anonymous_read(request)):
             return None
-        version = ContentVersion.objects.current()
+        version = request_version(request)
         key = page_key(request, version)
         if key is None:
             return None
@@ -166,14 +179,10 @@ class PublicPageCacheMiddleware:
         if page is None:
             request._page_to_store = PageToStore(key, version, now, *page_window(now))
             return None
-        return page.answer(request)
+        return page.answer(request, version)
 
     @staticmethod
     def is_anonymous_read(request: HttpRequest) -> bool:
         if request.method not in {"GET", "HEAD"}:
             return False
-        # Without a session cookie the visitor is anonymous; asking request.user would load
-        # the (empty) session and add `Vary: Cookie` for nothing.
-        return not (
-            settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
-        )
+        return not visitor(request).is_authenticated

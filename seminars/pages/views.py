@@ -14,6 +14,7 @@ from seminars.feeds.selection import (
     resolve_material_kinds,
 )
 from seminars.http.conditional import cacheable
+from seminars.http.pagecache import visitor
 from seminars.models import TALK_YEARS, EventType, Series, Talk, Venue
 from seminars.pages.jsonld import as_script_content, talk_event
 from seminars.pages.mixins import RenamedSlugRedirectMixin, TalksOfObjectMixin, paginate
@@ -67,7 +68,7 @@ class NextTalkView(PublicTalksMixin, TemplateView):
 class TalkDetailView(RenamedSlugRedirectMixin, DetailView):
     def get_queryset(self):
         # Staff preview drafts of their series from the admin's "view on site".
-        return Talk.objects.visible_to(self.request.user).with_speakers().with_materials()
+        return Talk.objects.visible_to(visitor(self.request)).with_speakers().with_materials()
 
     def get_context_data(self, **kwargs):
         talk = self.object

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.utils.http import http_date, parse_http_date
 
 from seminars.feeds.selection import event_data
-from seminars.http.local_copies import clear_caches
+from seminars.http.local_copies import clear_caches, local_events
 from seminars.models import ContentVersion, EventType, Series, Talk
 from seminars.services import cancel_talk, publish_talk
 from seminars.signals import bump_content_version
@@ -801,8 +801,22 @@ def event_keys() -> dict[str, str]:
 def test_calendar_feed_rebuild_takes_unchanged_events_from_the_cache(client, world):
     client.get("/calendar.ics")
     cache.set(event_keys()["Upcoming"], b"X-REUSED:yes\r\n")
+    local_events.clear()  # as in another worker
 
     bump_content_version()  # the body must be built again
+    body = client.get("/calendar.ics").content
+
+    assert body.count(b"BEGIN:VEVENT") == 4
+    assert b"X-REUSED:yes\r\n" in body
+
+
+def test_calendar_feed_rebuild_takes_unchanged_events_from_the_workers_copy(client, world):
+    client.get("/calendar.ics")
+    key = event_keys()["Upcoming"]
+    local_events.set(key, b"X-REUSED:yes\r\n", 14)
+    cache.delete(key)
+
+    bump_content_version()
     body = client.get("/calendar.ics").content
 
     assert body.count(b"BEGIN:VEVENT") == 4
