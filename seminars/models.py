@@ -253,6 +253,18 @@ class Series(SluggedModel):
         default=datetime.time(9, 0),
         help_text="The time of day it goes out, in the series' timezone.",
     )
+    remind_unconfirmed_after_days = models.PositiveSmallIntegerField(
+        "remind a speaker to confirm after (days)",
+        default=7,
+        help_text="Days after the invitation; an invited speaker who has not answered by then "
+        "gets one reminder. 0: no reminder.",
+    )
+    remind_abstract_days_before = models.PositiveSmallIntegerField(
+        "remind a speaker of a missing abstract (days before the talk)",
+        default=14,
+        help_text="A confirmed or invited speaker whose talk still has no abstract this many "
+        "days before it gets one reminder. 0: no reminder.",
+    )
     # When the row last changed: calendar events that show it take it as their LAST-MODIFIED
     # when it is later than the talk's own (a rename changes their bytes).
     updated = models.DateTimeField(auto_now=True)
@@ -1140,5 +1152,7 @@ class Announcement(models.Model):
         return f"{self.series}: {self.talk}"
 
 
-# The audience's email subscriptions live beside the code that mails them.
+# Speaker invitations (and the edits speakers propose), and the audience's email
+# subscriptions, live beside the code that uses them.
+from seminars.invitations.models import Invitation, Proposal  # noqa: E402, F401
 from seminars.mail.models import Delivery, SeriesAudience, Subscriber, ToldState  # noqa: E402, F401
