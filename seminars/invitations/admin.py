@@ -66,7 +66,9 @@ class InvitationStatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         live = Invitation.objects.filter(talk_speaker__talk=OuterRef("pk"), revoked_at=None)
         links = TalkSpeaker.objects.filter(talk=OuterRef("pk"))
-        uninvited = links.exclude(invitations__revoked_at=None)
+        uninvited = links.exclude(
+            Exists(Invitation.objects.filter(talk_speaker=OuterRef("pk"), revoked_at=None))
+        )
         choice = self.value()
         if choice == "not_invited":
             return queryset.filter(Exists(uninvited))
