@@ -2,8 +2,8 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.http import FileResponse, Http404
 from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.utils._os import safe_join
 
 from speakers.models import Speaker

@@ -8,7 +8,7 @@ from django.urls import reverse
 from seminars.invitations.models import Invitation, Proposal
 from seminars.mail.models import Delivery
 from seminars.models import Material, Talk
-from tests.factories import MaterialFactory, SeriesFactory, SpeakerFactory, TalkFactory
+from tests.factories import SeriesFactory, SpeakerFactory, TalkFactory
 from tests.seminars.test_admin import talk_form_data
 
 pytestmark = pytest.mark.django_db
@@ -214,7 +214,7 @@ def test_admin_warns_when_a_recording_lacks_consent(olga_client, published, invi
 def test_dashboard_lists_unconfirmed_speakers_of_the_next_six_weeks(
     olga_client, draft, published, invite
 ):
-    ada, grace = invite(draft)
+    ada, _ = invite(draft)
     ada.status = Invitation.Status.CONFIRMED
     ada.save()
     TalkFactory(series=draft.series, title="Far away", start=draft.start.replace(year=2027))
