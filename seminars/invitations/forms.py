@@ -13,6 +13,8 @@ from speakers.fields import PhotoFormField, validate_one_line
 
 
 class SpeakerDetailsForm(forms.Form):
+    label_suffix = ""
+
     title = forms.CharField(
         label="Title of the talk", max_length=300, validators=[validate_one_line]
     )

@@ -1,6 +1,7 @@
 """What organisers and speakers do with invitations: invite, revoke, answer, edit, and accept
 or reject what a speaker proposed for a published talk."""
 
+import contextlib
 import dataclasses
 import datetime
 
@@ -229,12 +230,11 @@ def apply_changes(link: TalkSpeaker, changes: dict, user, reason: str) -> None:
 def accept_proposal(proposal: Proposal, user, now: datetime.datetime | None = None) -> None:
     """Apply `proposal` as `user` (the history names them) and mark it accepted."""
     link = proposal.invitation.talk_speaker
-    changes = {name: getattr(proposal, name) for name in proposal.original}
-    if "photo" in changes:
-        changes["photo"] = proposal.photo.file if proposal.photo else None
-        if changes["photo"] is None:
-            del changes["photo"]
-    apply_changes(link, changes, user=user, reason=f"Accepted proposal #{proposal.pk}")
+    changes = {name: getattr(proposal, name) for name in proposal.original if name != "photo"}
+    with contextlib.ExitStack() as stack:
+        if "photo" in proposal.original and proposal.photo:
+            changes["photo"] = stack.enter_context(proposal.photo.open("rb"))
+        apply_changes(link, changes, user=user, reason=f"Accepted proposal #{proposal.pk}")
     decide(proposal, Proposal.Status.ACCEPTED, user, now)
 
 

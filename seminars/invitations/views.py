@@ -34,8 +34,9 @@ class SpeakView(FormView):
         if self.invitation is None:
             return TemplateResponse(request, "seminars/speak_link_invalid.html", {}, status=404)
         response = super().dispatch(request, *args, **kwargs)
-        # The token is in the address: never send it on to another site.
-        response["Referrer-Policy"] = "no-referrer"
+        # The token is in the address: never send it on to another site ("no-referrer" would
+        # also make browsers send "Origin: null" with the page's own forms, which CSRF refuses).
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     def get_initial(self):
@@ -45,7 +46,9 @@ class SpeakView(FormView):
         answer = request.POST.get("answer")
         if answer in ("confirm", "decline"):
             services.answer_invitation(self.invitation, confirmed=answer == "confirm")
-            return self.render_to_response(self.get_context_data(answered=answer))
+            # The details form stays as stored: this POST did not carry it.
+            form = self.form_class(initial=self.get_initial())
+            return self.render_to_response(self.get_context_data(form=form, answered=answer))
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):

@@ -65,9 +65,11 @@ def test_speaker_confirms_edits_on_a_phone_and_organiser_accepts(
     phone = phone_context.new_page()
     phone.on(
         "console",
-        lambda message: csp_violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     phone.goto(link)
     expect(phone.locator("h1")).to_have_text(f"Your talk at {talk.series.name}")
