@@ -226,3 +226,32 @@ def test_dashboard_lists_unconfirmed_speakers_of_the_next_six_weeks(
         ("Edsger Dijkstra", None),
         ("Grace Hopper", "invited"),
     ]
+
+
+def test_accepting_a_proposed_photo_makes_it_the_speakers(
+    olga_client, client, published, invite, media_root, django_capture_on_commit_callbacks
+):
+    from tests.seminars.invitations.test_consent import jpeg
+
+    [dijkstra] = invite(published)
+    proposal = proposal_for(client, dijkstra, photo=jpeg(), consent_photo="on")
+    from django.test import Client
+
+    assert Client().get(proposal.photo.url).status_code == 404  # only staff see it
+    dijkstra.speaker.refresh_from_db()
+    assert not dijkstra.speaker.photo
+
+    with django_capture_on_commit_callbacks(execute=True):
+        olga_client.post(
+            reverse("admin:seminars_proposal_decide", args=[proposal.pk]), {"decision": "accept"}
+        )
+    dijkstra.speaker.refresh_from_db()
+    proposal.refresh_from_db()
+    assert dijkstra.speaker.photo.name.startswith("speakers/")
+    assert dijkstra.speaker.photo_thumbnail
+    assert not proposal.photo
+    assert sorted(
+        path.relative_to(media_root).as_posix() for path in media_root.rglob("*.jpg")
+    ) == sorted([dijkstra.speaker.photo.name, dijkstra.speaker.photo_thumbnail.name])
+    page = Client().get(published.get_absolute_url()).content.decode()
+    assert dijkstra.speaker.photo_thumbnail.url in page
