@@ -167,10 +167,11 @@ def changes_of(link: TalkSpeaker, edit: SpeakerEdit) -> dict[str, object]:
 @transaction.atomic
 def save_speaker_edit(
     invitation: Invitation, edit: SpeakerEdit, now: datetime.datetime | None = None
-) -> str:
+) -> tuple[str, list[str]]:
     """Save what the speaker submitted. Consent and the note apply at once; the talk's and
     speaker's details apply at once to a draft and become a Proposal for a published
-    talk. Return "applied", "proposed" or "unchanged" (for the details)."""
+    talk. Return "applied", "proposed" or "unchanged" (for the details), and the names of
+    the details changed."""
     link = invitation.talk_speaker
     invitation.consent_recording = edit.consent_recording
     invitation.consent_publish_recording = edit.consent_publish_recording
@@ -183,10 +184,10 @@ def save_speaker_edit(
         speaker.save()
     changes = changes_of(link, edit)
     if not changes:
-        return "unchanged"
+        return "unchanged", []
     if link.talk.is_draft:
         apply_changes(link, changes, user=None, reason=f"Edited by {speaker} (invitation link)")
-        return "applied"
+        return "applied", list(changes)
     original = current_values(link)
     Proposal.objects.create(
         invitation=invitation,
@@ -194,7 +195,7 @@ def save_speaker_edit(
         original={name: original[name] for name in changes},
         **changes,
     )
-    return "proposed"
+    return "proposed", list(changes)
 
 
 def apply_changes(link: TalkSpeaker, changes: dict, user, reason: str) -> None:

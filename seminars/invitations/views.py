@@ -20,7 +20,7 @@ SAVED_MESSAGES = {
     "applied": "Saved: the talk's page shows your changes.",
     "proposed": "Saved: the talk is already public, so the organisers will review your "
     "changes before they appear.",
-    "unchanged": "Saved.",
+    "unchanged": "Saved your answers to the organisers; the talk's details are unchanged.",
 }
 
 
@@ -55,11 +55,15 @@ class SpeakView(FormView):
         if "preview" in self.request.POST:
             preview = render_markdown(form.cleaned_data["abstract"])
             return self.render_to_response(self.get_context_data(form=form, preview=preview))
-        outcome = services.save_speaker_edit(self.invitation, form.edit())
+        outcome, changed = services.save_speaker_edit(self.invitation, form.edit())
         self.invitation.refresh_from_db()
         fresh = self.get_form_class()(initial=SpeakerDetailsForm.initial_for(self.invitation))
         return self.render_to_response(
-            self.get_context_data(form=fresh, saved=SAVED_MESSAGES[outcome], outcome=outcome)
+            self.get_context_data(
+                form=fresh,
+                saved=SAVED_MESSAGES[outcome],
+                changed=changed,
+            )
         )
 
     def get_context_data(self, **kwargs):

@@ -120,7 +120,9 @@ def test_draft_edits_apply_at_once_and_history_names_the_speaker(client, draft, 
             ada, title="Analytical engines", abstract="On *engines*.", affiliation="Royal Society"
         ),
     )
-    assert "Saved: the talk&#x27;s page shows your changes." in response.content.decode()
+    body = response.content.decode()
+    assert "Saved: the talk&#x27;s page shows your changes." in body
+    assert "<p>Changed: title, abstract, affiliation." in body
     draft.refresh_from_db()
     ada.talk_speaker.refresh_from_db()
     assert (draft.title, draft.abstract) == ("Analytical engines", "On *engines*.")
