@@ -266,8 +266,13 @@ class ProposalAdmin(OrganiserScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Changes (old → new)")
     def changes(self, proposal):
+        # "Now" is the field as it is today (an organiser may have edited it since the
+        # speaker proposed); a pending proposal marks its changes against that.
+        pending = proposal.status == Proposal.Status.PENDING
+        current = services.current_values(proposal.invitation.talk_speaker) if pending else {}
         rows = []
         for name, old in proposal.original.items():
+            now = current.get(name, old)
             if name == "photo":
                 new = (
                     format_html(
@@ -276,9 +281,12 @@ class ProposalAdmin(OrganiserScopedAdminMixin, admin.ModelAdmin):
                     if proposal.photo
                     else "(decided; the proposed photo is no longer kept)"
                 )
-                rows.append((FIELD_LABELS[name], old or "—", new))
+                rows.append((FIELD_LABELS[name], "a photo" if now else "—", new))
                 continue
-            rows.append((FIELD_LABELS[name], old or "—", word_diff(old, getattr(proposal, name))))
+            note = " (edited since the speaker proposed)" if now != old else ""
+            rows.append(
+                (FIELD_LABELS[name] + note, now or "—", word_diff(now, getattr(proposal, name)))
+            )
         return format_html(
             '<table class="proposal-diff"><thead><tr><th scope="col">Field</th>'
             '<th scope="col">Now</th><th scope="col">Proposed (changes marked)</th></tr>'

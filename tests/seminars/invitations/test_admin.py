@@ -255,3 +255,36 @@ def test_accepting_a_proposed_photo_makes_it_the_speakers(
     ) == sorted([dijkstra.speaker.photo.name, dijkstra.speaker.photo_thumbnail.name])
     page = Client().get(published.get_absolute_url()).content.decode()
     assert dijkstra.speaker.photo_thumbnail.url in page
+
+
+def test_the_diff_compares_with_the_talk_as_it_is_now(olga_client, client, published, invite):
+    [dijkstra] = invite(published)
+    proposal = proposal_for(client, dijkstra, title="Goto considered harmful")
+    published.title = "Renamed by staff"
+    published.save()
+    html = olga_client.get(reverse("admin:seminars_proposal_change", args=[proposal.pk]))
+    assert (
+        '<th scope="row">Title (edited since the speaker proposed)</th><td>Renamed by staff</td>'
+        "<td><del>Renamed by staff</del> <ins>Goto considered harmful</ins></td>"
+    ) in html.content.decode()
+
+
+def test_another_series_organiser_cannot_see_or_decide_a_proposal(client, published, invite):
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    [dijkstra] = invite(published)
+    proposal = proposal_for(Client(), dijkstra, title="Goto considered harmful")
+    other = get_user_model().objects.create(username="other", is_staff=True)
+    other.organised_series.add(SeriesFactory(name="Elsewhere"))
+    other.user_permissions.set(Permission.objects.filter(codename__endswith="_proposal"))
+    client.force_login(other)
+    assert (
+        client.get(reverse("admin:seminars_proposal_change", args=[proposal.pk])).status_code == 404
+    )
+    response = client.post(
+        reverse("admin:seminars_proposal_decide", args=[proposal.pk]), {"decision": "accept"}
+    )
+    assert response.status_code == 404
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.PENDING
