@@ -210,3 +210,19 @@ def test_the_link_keeps_working_after_saving(client, draft, invite):
     assert draft.title == "Second"
     assert Talk.objects.filter(pk=draft.pk, status=Talk.Status.DRAFT).exists()
     assert timezone.now() < draft.end
+
+
+def test_an_oversized_photo_is_a_form_error_and_nothing_is_saved(
+    client, draft, invite, media_root, settings
+):
+    from tests.seminars.invitations.test_consent import jpeg
+
+    settings.MAX_PHOTO_BYTES = 100
+    ada, _ = invite(draft)
+    response = client.post(f"/speak/{ada.token}/", {**details(ada, title="Kept?"), "photo": jpeg()})
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["photo"]
+    assert message.endswith("the largest accepted is 100\xa0bytes.")
+    draft.refresh_from_db()
+    ada.speaker.refresh_from_db()
+    assert (draft.title != "Kept?", bool(ada.speaker.photo)) == (True, False)
