@@ -15,6 +15,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from seminars.formatting import series_time
+from seminars.invitations.admin import (
+    INVITATION_FIELDS,
+    InvitationAdminMixin,
+    InvitationStatusFilter,
+)
+from seminars.invitations.status import answers_by_talk
 from seminars.materials.files import delete_material_files, validate_pdf
 from seminars.materials.widgets import MaterialFileInput
 from seminars.models import (
@@ -178,6 +184,7 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
         clashes = in_range.clash_map()
         nameable = self._nameable_talk(request)
         talks = [talk for talk in in_range if talk.series_id == series.pk]
+        answers = answers_by_talk([talk.pk for talk in talks])
         rows = []
         for week in range(weeks):
             week_start = monday + datetime.timedelta(weeks=week)
@@ -189,7 +196,11 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
                 {
                     "monday": week_start,
                     "talks": [
-                        (talk, [(o, nameable(o)) for o in clashes.get(talk.pk, [])])
+                        (
+                            talk,
+                            [(o, nameable(o)) for o in clashes.get(talk.pk, [])],
+                            answers.get(talk.pk, []),
+                        )
                         for talk in week_talks
                     ],
                 }
@@ -251,8 +262,10 @@ TALK_READONLY_FIELDS = ("uid", "sequence", "previous_start", "created", "updated
 # The talk form as the admin shows it, and the one list of its fields: the form's Meta.fields
 # are the editable ones.
 TALK_FIELDSETS = (
-    # The speakers come right after the title (templates/admin/seminars/talk/change_form.html).
+    # The speakers come right after the title (templates/admin/seminars/talk/change_form.html),
+    # then what each of them answered to their invitation.
     (None, {"fields": ("title",)}),
+    (None, {"fields": INVITATION_FIELDS}),
     (
         None,
         {
@@ -302,7 +315,9 @@ class TalkAdminForm(forms.ModelForm):
     class Meta:
         model = Talk
         fields = tuple(
-            name for name in flatten_fieldsets(TALK_FIELDSETS) if name not in TALK_READONLY_FIELDS
+            name
+            for name in flatten_fieldsets(TALK_FIELDSETS)
+            if name not in TALK_READONLY_FIELDS + INVITATION_FIELDS
         )
 
     def __init__(self, *args, **kwargs):
@@ -426,16 +441,25 @@ class MaterialInline(admin.TabularInline):
 
 
 @admin.register(Talk)
-class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
+class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, InvitationAdminMixin, SluggedAdmin):
     form = TalkAdminForm
     inlines = (TalkSpeakerInline, MaterialInline)
-    list_display = ("when", "title", "series", "speaker_names", "event_type_names", "status")
+    list_display = (
+        "when",
+        "title",
+        "series",
+        "speaker_names",
+        "event_type_names",
+        "status",
+        "invitation_summary",
+    )
     list_display_links = ("when", "title")
     list_filter = (
         ("series", admin.RelatedOnlyFieldListFilter),
         "event_types",
         "status",
         "is_placeholder",
+        InvitationStatusFilter,
         ("start", admin.DateFieldListFilter),
     )
     list_select_related = ("series",)
@@ -451,8 +475,14 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
     ordering = ("-start",)
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("event_types",)
-    readonly_fields = TALK_READONLY_FIELDS
-    actions = ("publish_selected", "cancel_selected", "duplicate_selected", "export_csv")
+    readonly_fields = TALK_READONLY_FIELDS + INVITATION_FIELDS
+    actions = (
+        "publish_selected",
+        "cancel_selected",
+        "duplicate_selected",
+        "invite_speakers",
+        "export_csv",
+    )
     fieldsets = TALK_FIELDSETS
     refuses_stale_edits = False  # TalkAdminForm checks the talk's edit_version
 
@@ -541,7 +571,13 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
         return super().response_change(request, obj)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_speakers()
+        # The list's invitation column reads each speaker's invitations.
+        return (
+            super()
+            .get_queryset(request)
+            .with_speakers()
+            .prefetch_related("talk_speakers__invitations")
+        )
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -621,6 +657,7 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, SluggedAdmin):
             "event_types" in form.changed_data or any(f.has_changed() for f in formsets)
         ):
             touch_talk(form.instance)
+        self.warn_about_recording_consent(request, form.instance)
 
     def get_deleted_objects(self, objs, request):
         # A published talk is in people's calendars: deleting it would leave them at the old

@@ -259,6 +259,18 @@ class Series(SluggedModel):
         default=default_announce_time,
         help_text="The time of day it goes out, in the series' timezone.",
     )
+    remind_unconfirmed_after_days = models.PositiveSmallIntegerField(
+        "remind a speaker to confirm after (days)",
+        default=7,
+        help_text="Days after the invitation; an invited speaker who has not answered by then "
+        "gets one reminder. 0: no reminder.",
+    )
+    remind_abstract_days_before = models.PositiveSmallIntegerField(
+        "remind a speaker of a missing abstract (days before the talk)",
+        default=14,
+        help_text="A confirmed or invited speaker whose talk still has no abstract this many "
+        "days before it gets one reminder. 0: no reminder.",
+    )
     # When the row last changed: calendar events that show it take it as their LAST-MODIFIED
     # when it is later than the talk's own (a rename changes their bytes).
     updated = models.DateTimeField(auto_now=True)
@@ -490,19 +502,23 @@ class TalkQuerySet(models.QuerySet):
     def with_materials(self) -> "TalkQuerySet":
         """Fetch the talks' materials, in order, in one more query."""
         return self.prefetch_related(
-            Prefetch("materials", queryset=Material.objects.order_by("order", "pk"))
+            Prefetch("materials", queryset=Material.objects.published().order_by("order", "pk"))
         )
 
     def with_material_markers(self) -> "TalkQuerySet":
         """Mark each talk with `has_slides` and `has_recording`, in the same query."""
         return self.annotate(
             has_slides=Exists(Material.objects.filter(talk=OuterRef("pk"), kind="slides")),
-            has_recording=Exists(Material.objects.filter(talk=OuterRef("pk"), kind="recording")),
+            has_recording=Exists(
+                Material.objects.published().filter(talk=OuterRef("pk"), kind="recording")
+            ),
         )
 
     def having_material(self, kinds: Collection[str]) -> "TalkQuerySet":
         """Return the talks with a material of any of `kinds` ("slides", "recording")."""
-        return self.filter(pk__in=Material.objects.filter(kind__in=kinds).values("talk"))
+        return self.filter(
+            pk__in=Material.objects.published().filter(kind__in=kinds).values("talk")
+        )
 
     def next_talk(self, now: datetime.datetime | None = None) -> "Talk | None":
         """Return the earliest scheduled talk that has not ended."""
@@ -943,6 +959,18 @@ def material_file_name(material: "Material", filename: str) -> str:
     return f"materials/{uuid.uuid4().hex}.pdf"
 
 
+class MaterialQuerySet(models.QuerySet):
+    def published(self) -> "MaterialQuerySet":
+        """Return the materials the public may see: all but the recording of a talk whose
+        invited speakers have not all consented to publishing it (seminars/invitations)."""
+        withheld = (
+            Invitation.objects.filter(revoked_at=None)
+            .exclude(consent_publish_recording=True)
+            .values("talk_speaker__talk")
+        )
+        return self.exclude(kind=MaterialKind.RECORDING, talk__in=withheld)
+
+
 class Material(models.Model):
     """What remains of a talk: a link to its recording, slides, paper or code, or an
     uploaded PDF of its slides or paper (served only while the talk is public)."""
@@ -961,6 +989,8 @@ class Material(models.Model):
     )
     size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = MaterialQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -1172,5 +1202,7 @@ class Announcement(models.Model):
         return f"{self.series}: {self.talk}"
 
 
-# The audience's email subscriptions live beside the code that mails them.
+# Speaker invitations (and the edits speakers propose), and the audience's email
+# subscriptions, live beside the code that uses them.
+from seminars.invitations.models import Invitation, Proposal  # noqa: E402, F401
 from seminars.mail.models import Delivery, SeriesAudience, Subscriber, ToldState  # noqa: E402, F401

@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from seminars.models import ContentVersion, EventType, Series, Talk, TalkSpeaker
+from seminars.models import ContentVersion, EventType, Invitation, Series, Talk, TalkSpeaker
 from speakers.models import Affiliation, Speaker
 
-WATCHED_MODELS = (Talk, TalkSpeaker, Series, EventType, Speaker, Affiliation)
+# An invitation carries the speaker's consent to publish the recording.
+WATCHED_MODELS = (Talk, TalkSpeaker, Series, EventType, Speaker, Affiliation, Invitation)
 WATCHED_RELATIONS = (Talk.event_types.through, Talk.speakers.through)
 M2M_CHANGES = {"post_add", "post_remove", "post_clear"}
 # Set inside one_bump(): the saves of an import bump once at the end, not once a row (each
@@ -44,6 +45,8 @@ def is_public_change(instance=None, **kwargs) -> bool:
     if isinstance(instance, Talk):
         # _public_before: set by Talk.save(); a talk unpublished must still disappear.
         return instance.is_public or getattr(instance, "_public_before", False)
+    if isinstance(instance, Invitation):
+        instance = instance.talk_speaker
     if isinstance(instance, TalkSpeaker):
         return Talk.objects.public().filter(pk=instance.talk_id).exists()
     if kwargs.get("signal") is post_delete:

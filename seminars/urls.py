@@ -7,6 +7,7 @@ from seminars.api.openapi import openapi_json
 from seminars.feeds import views as calendar_views
 from seminars.feeds.rss import EventTypeTalksFeed, SeriesTalksFeed, UpcomingTalksFeed
 from seminars.http.conditional import cacheable
+from seminars.invitations.views import SpeakView
 from seminars.mail import views as announcement_views
 from seminars.materials.views import MaterialFileView
 from seminars.pages import people, views
@@ -100,6 +101,7 @@ urlpatterns = [
         announcement_views.UnsubscribeView.as_view(),
         name="email-unsubscribe",
     ),
+    path("speak/<str:token>/", SpeakView.as_view(), name="speak"),
     path(
         "series/<slug:slug>/announcement.txt",
         announcement_views.SeriesAnnouncementView.as_view(),

@@ -272,6 +272,7 @@ class SpeakerAdmin(SluggedAdmin):
         "position",
         "photo",
         "photo_preview",
+        "photo_consent",
         "bio",
         "homepage",
         "email",

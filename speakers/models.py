@@ -96,6 +96,13 @@ class Speaker(SluggedModel):
         help_text="A JPEG, PNG or WebP image. It is stored resized (at most "
         f"{photos.PHOTO_SIZE} pixels a side) and without its metadata (camera, location).",
     )
+    # None: never asked (staff put the photo up and vouch for it); the speaker's own answer
+    # on their invitation page sets it, and False keeps the photo off every public output.
+    photo_consent = models.BooleanField(
+        "photo may be published",
+        null=True,
+        help_text="Blank: not asked. “No” keeps the photo off the site, feeds and API.",
+    )
     # Made from the photo when it is stored, for lists and speaker cards.
     photo_thumbnail = models.ImageField(
         upload_to="speakers/thumbnails/", blank=True, editable=False
@@ -124,6 +131,16 @@ class Speaker(SluggedModel):
     def small_photo(self) -> FieldFile:
         """Return the photo's thumbnail, or the photo itself if it has none."""
         return self.photo_thumbnail or self.photo
+
+    @property
+    def public_photo(self) -> FieldFile | None:
+        """Return the photo the public may see: None when the speaker refused consent."""
+        return None if self.photo_consent is False else self.photo
+
+    @property
+    def public_small_photo(self) -> FieldFile | None:
+        """Return small_photo, or None when the speaker refused consent."""
+        return None if self.photo_consent is False else self.small_photo
 
     def photo_files(self) -> set[str]:
         """Return the names of the stored photo and thumbnail files."""

@@ -2,8 +2,11 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.utils._os import safe_join
+
+from speakers.models import Speaker
 
 PHOTO_CONTENT_TYPES = {
     ".jpg": "image/jpeg",
@@ -11,6 +14,17 @@ PHOTO_CONTENT_TYPES = {
     ".png": "image/png",
     ".webp": "image/webp",
 }
+
+
+def may_serve(request, name: str) -> bool:
+    """Whether `request` may have the photo stored as `name`: not a photo its speaker
+    refused to publish, nor one a speaker proposed (staff review it in the admin)."""
+    if request.user.is_staff:
+        return True
+    if name.startswith("speakers/proposed/"):
+        return False
+    refused = Speaker.objects.filter(photo_consent=False)
+    return not refused.filter(Q(photo=name) | Q(photo_thumbnail=name)).exists()
 
 
 def media_file(request, path: str):
@@ -27,7 +41,7 @@ def media_file(request, path: str):
         full_path = Path(safe_join(Path(settings.MEDIA_ROOT) / folder, name))
     except SuspiciousFileOperation as error:
         raise Http404("No such file.") from error
-    if not full_path.is_file():
+    if not full_path.is_file() or not may_serve(request, f"{folder}/{name}"):
         raise Http404("No such file.")
     response = FileResponse(full_path.open("rb"), content_type=PHOTO_CONTENT_TYPES[suffix])
     response["Cache-Control"] = "public, max-age=86400"

@@ -37,11 +37,13 @@ QUERIES = {
     "content version read": 1,
     "content version bump": 1,
     # The admin's talk list once the session is warm (one query of it checks that no talk is
-    # dated outside TALK_YEARS, which the date hierarchy could not show).
-    "admin talk changelist": 12,
+    # dated outside TALK_YEARS, which the date hierarchy could not show; one reads the
+    # speakers' invitations).
+    "admin talk changelist": 13,
     # The admin's dashboard: session, user, series, next talks and their speakers, open slots,
-    # drafts, talks to announce, weeks announced, failed announcements, recent actions.
-    "admin dashboard": 11,
+    # drafts, talks to announce, weeks announced, failed announcements, unconfirmed speakers,
+    # recent actions.
+    "admin dashboard": 12,
 }
 
 # Public pages and what their views cost on a page-cache miss ("page cache miss" more).

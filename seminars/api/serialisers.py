@@ -172,8 +172,8 @@ def speaker_summary(speaker: Speaker, affiliation: Affiliation | None) -> Speake
         "slug": speaker.slug,
         "name": speaker.name,
         "affiliation": affiliation_data(affiliation),
-        "photo": file_url(speaker.photo),
-        "photo_thumbnail": file_url(speaker.small_photo),
+        "photo": file_url(speaker.public_photo),
+        "photo_thumbnail": file_url(speaker.public_small_photo),
         "url": absolute_url(speaker.get_absolute_url()),
         "api_url": url_for("seminars:api-speaker-detail", speaker.slug),
     }

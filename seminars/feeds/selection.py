@@ -435,7 +435,7 @@ def event_data(talks: TalkQuerySet) -> list[EventData]:
     for talk_id, name in tags.values_list("talk_id", "eventtype__name"):
         categories[talk_id].append(name)
     materials = defaultdict(list)
-    shown = Material.objects.filter(talk__in=wanted).order_by("talk", "order", "pk")
+    shown = Material.objects.published().filter(talk__in=wanted).order_by("talk", "order", "pk")
     for talk_id, slug, pk, kind, url in shown.values_list(
         "talk_id", "talk__slug", "pk", "kind", "url"
     ):

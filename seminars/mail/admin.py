@@ -129,7 +129,7 @@ class DeliveryAdmin(OrganiserScopedAdminMixin, ReadOnlyAdmin):
     list_select_related = ("talk", "series")
     date_hierarchy = "created"
     actions = ("retry",)
-    exclude = ("subscriber", "claimed_by")
+    exclude = ("subscriber", "claimed_by", "invitation", "organiser")
     readonly_fields = (
         "kind",
         "key",

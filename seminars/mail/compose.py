@@ -24,6 +24,10 @@ from seminars.models import Series, Talk, Venue
 from speakers.markdown import markdown_to_text, render_markdown
 
 
+class OutOfDate(Exception):
+    """The message is no longer worth sending (the talk started, ended, changed again)."""
+
+
 @dataclass(frozen=True)
 class Message:
     """An announcement ready to copy or mail: a subject, a plain-text and an HTML body."""

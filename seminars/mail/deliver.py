@@ -28,9 +28,11 @@ from django_tasks import task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from seminars.invitations.compose import invitation_mail
 from seminars.mail import tokens
 from seminars.mail.compose import (
     Message,
+    OutOfDate,
     TalkState,
     change_notice,
     confirmation_message,
@@ -56,10 +58,6 @@ RETRY_DELAYS = (
 )
 # The kinds that go to subscribers as bulk mail: they carry List-Unsubscribe (RFC 8058).
 BULK_KINDS = (Delivery.Kind.TALK, Delivery.Kind.WEEK, Delivery.Kind.CHANGE)
-
-
-class OutOfDate(Exception):
-    """The message is no longer worth sending (the talk started, ended, changed again)."""
 
 
 # Queueing
@@ -151,7 +149,9 @@ def send_ready_deliveries(
     claim = claim_ready(limit, now)
     deliveries = list(
         Delivery.objects.filter(claimed_by=claim, status=Delivery.Status.SENDING)
-        .select_related("subscriber", "talk", "series")
+        .select_related(
+            "subscriber", "talk", "series", "organiser", "invitation__talk_speaker__speaker"
+        )
         .order_by("pk")
     )
     if not deliveries:
@@ -197,7 +197,7 @@ def mark(delivery: Delivery, status: str, **fields) -> None:
 
 def failed(delivery: Delivery, error: Exception, now: datetime.datetime) -> None:
     """Record a failed send without the address; queue it again later, or give up."""
-    reason = describe_error(error, delivery.subscriber.email)
+    reason = describe_error(error, delivery.address)
     logger.warning("Sending %s (delivery %s) failed: %s", delivery, delivery.pk, reason)
     if delivery.attempts <= len(RETRY_DELAYS):
         retry_at = now + RETRY_DELAYS[delivery.attempts - 1]
@@ -245,6 +245,8 @@ class Batch:
 
     def compose(self, delivery: Delivery) -> tuple[Message, dict[int, str]]:
         """Return the message of `delivery` and the state of each talk it tells of."""
+        if delivery.invitation_id is not None:
+            return invitation_mail(delivery, self.now), {}
         subscriber = delivery.subscriber
         if delivery.kind == Delivery.Kind.CONFIRM:
             following = describe_following(subscriber)
@@ -326,7 +328,7 @@ def email_for(delivery: Delivery, message: Message, connection) -> EmailMultiAlt
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.text,
-        to=[delivery.subscriber.email],
+        to=[delivery.address],
         connection=connection,
         headers=headers,
     )

@@ -7,6 +7,7 @@ app; they are kept here, beside the code that sends them.
 import datetime
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -120,6 +121,10 @@ class Delivery(models.Model):
         TALK = "talk", "Announcement of a talk"
         WEEK = "week", "Digest of a week"
         CHANGE = "change", "Change notice"
+        INVITE = "invite", "Invitation to a speaker"
+        REMIND_CONFIRM = "remind_c", "Reminder to confirm, to a speaker"
+        REMIND_ABSTRACT = "remind_a", "Reminder of the abstract, to a speaker"
+        DECLINED = "declined", "A speaker declined, to an organiser"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -128,8 +133,25 @@ class Delivery(models.Model):
         FAILED = "failed", "Failed (retry from the admin)"
         SKIPPED = "skipped", "Not sent (out of date)"
 
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
-    kind = models.CharField(max_length=7, choices=Kind)
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    # The mail of a speaker's invitation: to the speaker, or (a decline) to an organiser.
+    invitation = models.ForeignKey(
+        "seminars.Invitation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=8, choices=Kind)
     key = models.CharField(max_length=100)
     talk = models.ForeignKey(
         Talk, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
@@ -158,6 +180,16 @@ class Delivery(models.Model):
         verbose_name_plural = "outgoing mail"
         constraints = [
             models.UniqueConstraint(fields=["subscriber", "key"], name="delivery_once"),
+            models.UniqueConstraint(
+                fields=["invitation", "key"],
+                condition=Q(subscriber=None),
+                name="delivery_once_per_invitation",
+            ),
+            models.CheckConstraint(
+                condition=Q(subscriber__isnull=False, invitation=None)
+                | Q(subscriber=None, invitation__isnull=False),
+                name="delivery_to_a_subscriber_or_of_an_invitation",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "not_before"], name="delivery_ready"),
@@ -166,10 +198,21 @@ class Delivery(models.Model):
         ]
 
     def __str__(self):
+        if self.subscriber_id is None:
+            return f"{self.get_kind_display()} (invitation #{self.invitation_id})"
         return f"{self.get_kind_display()} to subscriber #{self.subscriber_id}"
 
     def get_absolute_url(self):
         return reverse("admin:seminars_delivery_change", args=[self.pk])
+
+    @property
+    def address(self) -> str:
+        """Return the recipient's address (for sending only: never shown or logged)."""
+        if self.subscriber_id is not None:
+            return self.subscriber.email
+        if self.organiser_id is not None:
+            return self.organiser.email
+        return self.invitation.talk_speaker.speaker.email
 
 
 class ToldState(models.Model):

@@ -9,12 +9,14 @@ import datetime
 
 from django.db.models import Prefetch, Q
 
+from seminars.invitations.status import unconfirmed_speakers
 from seminars.mail.compose import coming_week, talk_due_at
 from seminars.models import MAX_ANNOUNCE_DAYS_BEFORE, Announcement, Series, Talk, TalkSpeaker
 
 NEXT_TALKS = 10
 OPEN_SLOT_WEEKS = 8
 DRAFT_WEEKS = 3
+UNCONFIRMED_WEEKS = 6
 # Lists longer than this say how many more there are rather than list them all.
 LIST_LIMIT = 20
 STUCK_AFTER = datetime.timedelta(hours=1)
@@ -37,8 +39,8 @@ class Dashboard:
     due_talks: list[Talk]
     due_weeks: list[DueWeek]
     failed_announcements: list[Announcement]
-    # Speakers who have not confirmed their talk. None until speaker invitations exist:
-    # then fill it here (one query) and the template shows the list it already has a place for.
+    # The speakers of the talks of the next UNCONFIRMED_WEEKS weeks who have not confirmed
+    # (never invited, not answered, declined), each with `invitation_status`.
     unconfirmed_speakers: list | None = None
 
 
@@ -114,6 +116,9 @@ def dashboard_for(user, now: datetime.datetime) -> Dashboard:
         talk.series = by_pk[talk.series_id]
     for announcement in failed:
         announcement.series = by_pk[announcement.series_id]
+    unconfirmed = list(unconfirmed_speakers(talks, now, UNCONFIRMED_WEEKS)[:LIST_LIMIT])
+    for link in unconfirmed:
+        link.talk.series = by_pk[link.talk.series_id]
     talk_series = [
         one
         for one in series
@@ -130,4 +135,5 @@ def dashboard_for(user, now: datetime.datetime) -> Dashboard:
         due_talks=due_talks,
         due_weeks=due_weeks(series, public_soon, sent_weeks, now),
         failed_announcements=failed,
+        unconfirmed_speakers=unconfirmed,
     )

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from seminars.invitations.reminders import queue_due_reminders
 from seminars.mail.audience import queue_due_subscriber_mail
 from seminars.mail.send import STUCK_AFTER, due_announcements, send_due_announcements
 from seminars.models import Announcement
@@ -9,7 +10,8 @@ from seminars.models import Announcement
 class Command(BaseCommand):
     help = (
         "Mail the announcements that are due to the series' list addresses, each once, and "
-        "queue what is due to email subscribers (announcements, digests, change notices) for "
+        "queue what is due to email subscribers (announcements, digests, change notices) and the "
+        "reminders to invited speakers for "
         "the worker (manage.py db_worker). Safe to run from cron every few minutes, even when "
         "two runs overlap."
     )
@@ -34,6 +36,9 @@ class Command(BaseCommand):
             return
         results = send_due_announcements(now)
         queued = queue_due_subscriber_mail(now)
+        reminded = queue_due_reminders(now)
+        if reminded:
+            self.stdout.write(f"Queued reminders to invited speakers: {reminded}.")
         if queued:
             self.stdout.write(f"Queued for email subscribers: {queued} message(s).")
         failed = [item for item in results if item.status == Announcement.Status.FAILED]

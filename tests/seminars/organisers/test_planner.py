@@ -167,7 +167,7 @@ def test_agenda_shows_weeks_talks_and_clashes(staff_client, now):
     rows = response.context["rows"]
     assert [row["monday"].isoformat() for row in rows] == ["2026-12-07", "2026-12-14", "2026-12-21"]
     shown = [
-        [(talk.title, [other.title for other, _ in clashes]) for talk, clashes in row["talks"]]
+        [(talk.title, [other.title for other, _ in clashes]) for talk, clashes, _ in row["talks"]]
         for row in rows
     ]
     assert shown == [

@@ -1,0 +1,85 @@
+"""The speaker's page: one form for the talk's and the speaker's details, consent and a note."""
+
+from django import forms
+
+from seminars.invitations.models import (
+    ABSTRACT_MAX_LENGTH,
+    BIO_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    Invitation,
+)
+from seminars.invitations.services import SpeakerEdit, current_values
+from speakers.fields import PhotoFormField, validate_one_line
+
+
+class SpeakerDetailsForm(forms.Form):
+    label_suffix = ""
+
+    title = forms.CharField(
+        label="Title of the talk", max_length=300, validators=[validate_one_line]
+    )
+    abstract = forms.CharField(
+        label="Abstract",
+        required=False,
+        max_length=ABSTRACT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Markdown: *emphasis*, **bold**, [a link](https://example.org), blank lines "
+        f"between paragraphs. At most {ABSTRACT_MAX_LENGTH} characters.",
+    )
+    affiliation = forms.CharField(
+        label="Your affiliation at the time of the talk",
+        max_length=200,
+        required=False,
+        validators=[validate_one_line],
+    )
+    bio = forms.CharField(
+        label="Your short bio",
+        required=False,
+        max_length=BIO_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=f"Markdown, at most {BIO_MAX_LENGTH} characters.",
+    )
+    photo = PhotoFormField(
+        label="A new photo of you",
+        required=False,
+        help_text="A JPEG, PNG or WebP image; it is stored resized and without its metadata.",
+    )
+    consent_photo = forms.BooleanField(
+        label="My photo may be published on this site, its feeds and its API", required=False
+    )
+    consent_recording = forms.BooleanField(label="The talk may be recorded", required=False)
+    consent_publish_recording = forms.BooleanField(
+        label="The recording may be published", required=False
+    )
+    note = forms.CharField(
+        label="A note to the organisers (not published)",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    @classmethod
+    def initial_for(cls, invitation: Invitation) -> dict:
+        values = current_values(invitation.talk_speaker)
+        values.pop("photo")
+        return {
+            **values,
+            "consent_photo": invitation.speaker.photo_consent is True,
+            "consent_recording": invitation.consent_recording is True,
+            "consent_publish_recording": invitation.consent_publish_recording is True,
+            "note": invitation.note,
+        }
+
+    def edit(self) -> SpeakerEdit:
+        data = self.cleaned_data
+        return SpeakerEdit(
+            title=data["title"],
+            abstract=data["abstract"].strip(),
+            bio=data["bio"].strip(),
+            affiliation=" ".join(data["affiliation"].split()),
+            photo=data["photo"] or None,
+            consent_photo=data["consent_photo"],
+            consent_recording=data["consent_recording"],
+            consent_publish_recording=data["consent_publish_recording"],
+            note=data["note"].strip(),
+        )

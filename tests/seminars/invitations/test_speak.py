@@ -1,0 +1,228 @@
+"""The speaker's page /speak/<token>/: what the link opens, and nothing else."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from seminars.invitations.forms import SpeakerDetailsForm
+from seminars.invitations.models import Invitation, Proposal
+from seminars.invitations.services import revoke_invitation
+from seminars.models import Talk
+
+pytestmark = pytest.mark.django_db
+
+INVALID = "This speaker link does not work"
+
+
+def details(invitation: Invitation, **changes) -> dict:
+    """Return the page's form as the speaker got it, with `changes`, to save."""
+    initial = SpeakerDetailsForm.initial_for(invitation)
+    data = {name: value for name, value in initial.items() if not isinstance(value, bool)}
+    data.update({name: "on" for name, value in initial.items() if value is True})
+    return {**data, "save": "1", **changes}
+
+
+def test_link_shows_the_draft_talk_to_its_speaker(client, draft, invite):
+    ada, _ = invite(draft)
+    response = client.get(f"/speak/{ada.token}/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Hello Ada Lovelace." in body
+    assert f'<h2 id="talk-heading">{draft.title}</h2>' in body
+    assert "Grace Hopper" in body  # the co-speaker's name, never their address
+    assert "@example.org" not in body
+    assert response["Cache-Control"].startswith("max-age=0")
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        pytest.param(lambda token: token[:-1], id="cut-short"),
+        pytest.param(lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"), id="tampered"),
+        pytest.param(lambda token: "x" * 500, id="overlong"),
+    ],
+)
+def test_a_wrong_token_is_a_404_that_names_no_talk(client, draft, invite, mangle):
+    ada, _ = invite(draft)
+    response = client.get(f"/speak/{mangle(ada.token)}/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert INVALID in body
+    assert draft.title not in body
+
+
+def test_a_revoked_link_is_a_404(client, draft, invite):
+    ada, _ = invite(draft)
+    revoke_invitation(ada)
+    response = client.get(f"/speak/{ada.token}/")
+    assert (response.status_code, INVALID in response.content.decode()) == (404, True)
+
+
+def test_a_link_expires_when_the_talk_ends(client, draft, invite, clock):
+    ada, _ = invite(draft)
+    clock.move_to(draft.end - datetime.timedelta(minutes=1))
+    assert client.get(f"/speak/{ada.token}/").status_code == 200
+    clock.move_to(draft.end)
+    response = client.get(f"/speak/{ada.token}/")
+    assert (response.status_code, INVALID in response.content.decode()) == (404, True)
+
+
+def test_a_link_edits_only_its_own_speaker(client, draft, invite, media_root):
+    ada, grace = invite(draft)
+    client.post(f"/speak/{ada.token}/", details(ada, bio="Ada's bio"))
+    grace.refresh_from_db()
+    ada.refresh_from_db()
+    assert (ada.speaker.bio, grace.speaker.bio) == ("Ada's bio", "")
+
+
+def test_a_draft_link_cannot_open_the_draft_page(client, draft, invite):
+    invite(draft)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_confirm_and_decline(client, draft, invite, smtp_server):
+    ada, _ = invite(draft)
+    response = client.post(f"/speak/{ada.token}/", {"answer": "confirm"})
+    assert "Thank you: your talk is confirmed." in response.content.decode()
+    # The details form shows what is stored, not errors: its fields were not posted.
+    assert response.context["form"].is_bound is False
+    ada.refresh_from_db()
+    assert ada.status == Invitation.Status.CONFIRMED
+    client.post(f"/speak/{ada.token}/", {"answer": "decline"})
+    ada.refresh_from_db()
+    assert ada.status == Invitation.Status.DECLINED
+
+
+def test_a_get_changes_nothing(client, draft, invite):
+    ada, _ = invite(draft)
+    client.get(f"/speak/{ada.token}/?answer=decline")
+    ada.refresh_from_db()
+    assert ada.status == Invitation.Status.INVITED
+
+
+def test_a_post_without_csrf_token_is_refused(draft, invite):
+    ada, _ = invite(draft)
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(f"/speak/{ada.token}/", {"answer": "decline"})
+    assert response.status_code == 403
+    ada.refresh_from_db()
+    assert ada.status == Invitation.Status.INVITED
+
+
+def test_draft_edits_apply_at_once_and_history_names_the_speaker(client, draft, invite):
+    ada, _ = invite(draft)
+    response = client.post(
+        f"/speak/{ada.token}/",
+        details(
+            ada, title="Analytical engines", abstract="On *engines*.", affiliation="Royal Society"
+        ),
+    )
+    body = response.content.decode()
+    assert "Saved: the talk&#x27;s page shows your changes." in body
+    assert "<p>Changed: title, abstract, affiliation." in body
+    draft.refresh_from_db()
+    ada.talk_speaker.refresh_from_db()
+    assert (draft.title, draft.abstract) == ("Analytical engines", "On *engines*.")
+    assert ada.talk_speaker.affiliation.name == "Royal Society"
+    version = draft.history.order_by("-history_id").first()
+    assert version.history_change_reason == "Edited by Ada Lovelace (invitation link)"
+    assert Proposal.objects.count() == 0
+
+
+def test_published_edits_become_a_proposal(client, published, invite):
+    [dijkstra] = invite(published)
+    old_title = published.title
+    response = client.post(
+        f"/speak/{dijkstra.token}/",
+        details(dijkstra, title="Goto considered harmful", abstract="Short."),
+    )
+    assert "the organisers will review your changes" in response.content.decode()
+    published.refresh_from_db()
+    assert (published.title, published.abstract) == (old_title, "")
+    [proposal] = Proposal.objects.all()
+    assert (proposal.title, proposal.abstract, proposal.original) == (
+        "Goto considered harmful",
+        "Short.",
+        {"title": old_title, "abstract": ""},
+    )
+
+
+def test_preview_renders_the_abstract_and_saves_nothing(client, draft, invite):
+    ada, _ = invite(draft)
+    response = client.post(
+        f"/speak/{ada.token}/",
+        {**details(ada, abstract="Some **bold** <script>alert(1)</script>"), "preview": "1"},
+    )
+    body = response.content.decode()
+    assert '<div class="markdown"><p>Some <strong>bold</strong> </p></div>' in body
+    assert "<script>alert(1)" not in body
+    draft.refresh_from_db()
+    assert draft.abstract == ""
+
+
+def test_an_abstract_over_the_limit_is_a_form_error(client, draft, invite):
+    ada, _ = invite(draft)
+    response = client.post(f"/speak/{ada.token}/", details(ada, title="T", abstract="x" * 5001))
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "abstract": ["Ensure this value has at most 5000 characters (it has 5001)."]
+    }
+    draft.refresh_from_db()
+    assert draft.title != "T"
+
+
+def test_a_broken_photo_is_a_form_error(client, draft, invite, media_root):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ada, _ = invite(draft)
+    broken = SimpleUploadedFile("me.jpg", b"\xff\xd8\xff\xe0 not really", "image/jpeg")
+    response = client.post(f"/speak/{ada.token}/", {**details(ada), "photo": broken})
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["photo"]
+    ada.speaker.refresh_from_db()
+    assert not ada.speaker.photo
+
+
+def test_consent_is_saved_at_once_even_on_a_published_talk(client, published, invite):
+    [dijkstra] = invite(published)
+    client.post(
+        f"/speak/{dijkstra.token}/",
+        details(dijkstra, consent_photo="on", consent_recording="on"),
+    )
+    dijkstra.refresh_from_db()
+    dijkstra.speaker.refresh_from_db()
+    assert (
+        dijkstra.speaker.photo_consent,
+        dijkstra.consent_recording,
+        dijkstra.consent_publish_recording,
+    ) == (True, True, False)
+    assert Proposal.objects.count() == 0
+
+
+def test_the_link_keeps_working_after_saving(client, draft, invite):
+    ada, _ = invite(draft)
+    client.post(f"/speak/{ada.token}/", details(ada, title="First"))
+    client.post(f"/speak/{ada.token}/", details(ada, title="Second"))
+    draft.refresh_from_db()
+    assert draft.title == "Second"
+    assert Talk.objects.filter(pk=draft.pk, status=Talk.Status.DRAFT).exists()
+    assert timezone.now() < draft.end
+
+
+def test_an_oversized_photo_is_a_form_error_and_nothing_is_saved(
+    client, draft, invite, media_root, settings
+):
+    from tests.seminars.invitations.test_consent import jpeg
+
+    settings.MAX_PHOTO_BYTES = 100
+    ada, _ = invite(draft)
+    response = client.post(f"/speak/{ada.token}/", {**details(ada, title="Kept?"), "photo": jpeg()})
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["photo"]
+    assert message.endswith("the largest accepted is 100\xa0bytes.")
+    draft.refresh_from_db()
+    ada.speaker.refresh_from_db()
+    assert (draft.title != "Kept?", bool(ada.speaker.photo)) == (True, False)
