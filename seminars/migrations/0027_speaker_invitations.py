@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("seminars", "0025_talk_word_search"),
+        ("seminars", "0026_announce_time_default_callable"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
