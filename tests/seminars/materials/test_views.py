@@ -187,11 +187,12 @@ def test_admin_links_the_stored_pdf_of_a_draft_to_a_download_that_works(staff_cl
     links = re.findall(r'Currently: <a href="([^"]+)">', form.content.decode())
     assert links == [f"/admin/seminars/talk/{talk.pk}/materials/{material.pk}/"]
     served = staff_client.get(links[0])
-    assert b"".join(served.streaming_content) == PDF
-    served.close()
-    assert served["Content-Type"] == "application/pdf"
-    assert {"private", "no-store"} <= set(served["Cache-Control"].split(", "))
-    assert served["Content-Disposition"] == 'attachment; filename="engines-slides.pdf"'
     assert Client().get(links[0]).status_code == 302  # to the admin login
     assert staff_client.get(f"/admin/seminars/talk/{talk.pk}/materials/999/").status_code == 404
     assert staff_client.get("/admin/seminars/talk/junk/materials/1/").status_code == 404
+    assert served["Content-Type"] == "application/pdf"
+    assert {"private", "no-store"} <= set(served["Cache-Control"].split(", "))
+    assert served["Content-Disposition"] == 'attachment; filename="engines-slides.pdf"'
+    # Last: closing a streamed response ends the request, which closes the connection.
+    assert b"".join(served.streaming_content) == PDF
+    served.close()
