@@ -388,18 +388,21 @@ def latest_change_shown() -> Greatest:
     series, venue, speakers, their affiliations then and its event types (in the talks' query, so
     that thousands of rows are not read for it)."""
 
-    def latest(rows: models.QuerySet, field: str) -> Coalesce:
+    def latest(rows: models.QuerySet, change: models.Expression) -> Coalesce:
         changes = rows.filter(talk=OuterRef("pk")).order_by().values("talk")
         # SQLite's GREATEST is NULL when one value is: a talk without tags is its own.
-        return Coalesce(Subquery(changes.annotate(latest=Max(field)).values("latest")), "updated")
+        return Coalesce(Subquery(changes.annotate(latest=Max(change)).values("latest")), "updated")
 
     return Greatest(
         "updated",
         "series__updated",
         Coalesce("venue__updated", "updated"),
-        latest(TalkSpeaker.objects, "speaker__updated"),
-        latest(TalkSpeaker.objects, "affiliation__updated"),
-        latest(Talk.event_types.through.objects, "eventtype__updated"),
+        # One subquery for a speaker and their affiliation then: each is run once per talk.
+        latest(
+            TalkSpeaker.objects,
+            Greatest("speaker__updated", Coalesce("affiliation__updated", "speaker__updated")),
+        ),
+        latest(Talk.event_types.through.objects, models.F("eventtype__updated")),
     )
 
 

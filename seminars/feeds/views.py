@@ -53,18 +53,19 @@ def serialised_events(events: list[ical.EventData]) -> list[bytes]:
     # events from Redis (a key names everything its event shows, so a copy is never stale).
     cached = {key: known for key in keys if (known := local_events.get(key)) is not None}
     missing = [key for key in keys if key not in cached]
-    if missing:
-        cached.update(cache.get_many(missing))
+    fetched = cache.get_many(missing) if missing else {}
     made = {
         key: ical.event_bytes(event)
         for key, event in zip(keys, events, strict=True)
-        if key not in cached
+        if key not in cached and key not in fetched
     }
     if made:
         cache.set_many(made, EVENT_CACHE_SECONDS)
-    for key, value in (*cached.items(), *made.items()):
+    for key, value in (*fetched.items(), *made.items()):
         local_events.set(key, value, len(value))
-    return [cached.get(key) or made[key] for key in keys]
+    cached.update(fetched)
+    cached.update(made)
+    return [cached[key] for key in keys]
 
 
 def build_calendar(feed: Feed, alarm: int | None = None) -> bytes:
