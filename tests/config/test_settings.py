@@ -60,7 +60,5 @@ def test_postgresql_connections_do_not_compile_queries_to_machine_code():
 
 
 def test_postgresql_options_given_in_database_url_come_last_and_win():
-    options = database_options(
-        "postgres://postgres@127.0.0.1:5432/seminars?options=-c%20jit%3Don"
-    )
+    options = database_options("postgres://postgres@127.0.0.1:5432/seminars?options=-c%20jit%3Don")
     assert options == "-c jit=off -c jit=on"
