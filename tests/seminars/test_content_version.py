@@ -275,3 +275,23 @@ def test_cached_pages_and_feeds_cost_the_same_at_any_archive_size(
         response = client.get(url)
 
     assert (response.status_code, response.content) == (200, body)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the version row
+def test_content_version_read_outside_transactions_sees_every_bump_at_once():
+    # Outside a transaction, on PostgreSQL, the read takes a prepared statement of its own:
+    # it must see each bump on its next run, as the ORM does.
+    from django.db import connection
+
+    from seminars.models import _NOT_READ, _read_version_from_postgresql, _version_read
+
+    seen = []
+    for _ in range(8):  # past the point where a driver would start preparing by itself
+        bump_content_version()
+        version = ContentVersion.objects.current()
+        stored = ContentVersion.objects.get()
+        seen.append((version.counter, version.changed_at) == (stored.counter, stored.changed_at))
+
+    assert seen == [True] * 8
+    fast_row = _read_version_from_postgresql(connection, _version_read(connection.alias)[0])
+    assert (fast_row is _NOT_READ) == (connection.vendor != "postgresql")
