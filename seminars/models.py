@@ -1183,7 +1183,7 @@ class AnnouncementQuerySet(models.QuerySet):
 
     def stuck(self, now: datetime.datetime, after: datetime.timedelta) -> "AnnouncementQuerySet":
         """Return the announcements claimed more than `after` ago and still not sent or failed:
-        the run that claimed them stopped (killed) between claiming and recording the result."""
+        the mail worker is not running, or stopped (killed) while sending one."""
         return self.filter(status=Announcement.Status.SENDING, claimed_at__lt=now - after)
 
 

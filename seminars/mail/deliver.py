@@ -41,6 +41,7 @@ from seminars.mail.compose import (
     week_announcement,
     with_subscriber_footer,
 )
+from seminars.mail.errors import describe_error
 from seminars.mail.models import Delivery, Subscriber, ToldState
 from seminars.mail.send import week_talks
 from seminars.models import Talk
@@ -207,15 +208,6 @@ def failed(delivery: Delivery, error: Exception, now: datetime.datetime) -> None
         # Otherwise (`make run` sends at once) the next `send_announcements --due` retries.
     else:
         mark(delivery, Delivery.Status.FAILED, error=reason)
-
-
-def describe_error(error: Exception, address: str) -> str:
-    """Return what went wrong, without the recipient's address (SMTP errors quote it)."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = sorted({code for code, _ in error.recipients.values()})
-        return f"SMTPRecipientsRefused: the server refused the recipient ({codes})"
-    text = f"{type(error).__name__}: {error}"
-    return text.replace(address, "<recipient>")[:1000]
 
 
 class Pace:

@@ -1,15 +1,16 @@
 """Mail announcements to the series' list addresses, each once.
 
-Sending is claim, then send: an Announcement row is created (under a unique constraint, and
-committed) before the email goes out, so of two overlapping runs only one sends; a failed
-send marks the row failed, and the next run takes it over and tries again.
+Sending is claim, then queue: an Announcement row is created (under a unique constraint, and
+committed) before the email is queued for the mail worker (`manage.py db_worker`), so of two
+overlapping runs only one queues it; a failed send marks the row failed, and the next run
+takes it over and queues it again. Neither a request nor the cron run waits for SMTP.
 """
 
 import datetime
 import logging
 from dataclasses import dataclass
 
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -24,12 +25,14 @@ from seminars.mail.compose import (
     week_announcement,
     week_bounds,
 )
+from seminars.mail.errors import describe_error
 from seminars.models import Announcement, Series, Talk
 
 logger = logging.getLogger(__name__)
 
-# A claim this old that is still "sending" belongs to a run that was stopped before it could
-# record the result: it is reported, not retried (the email may have gone out).
+# A claim this old that is still "sending" waits for a mail worker that is not running, or
+# belongs to one stopped before it could record the result: it is reported, not retried (the
+# email may have gone out).
 STUCK_AFTER = datetime.timedelta(hours=1)
 
 
@@ -166,22 +169,10 @@ def refusal(target: Target) -> str:
     return ""
 
 
-def send_announcement(
-    target: Target, now: datetime.datetime | None = None, connection=None
-) -> Announcement:
-    """Claim `target` and mail its announcement to the series' list address.
-
-    Return the Announcement row, sent or failed (the next run retries a failed one); raise
-    AnnouncementRefused if it cannot be sent (see refusal()) or another run has claimed it.
-    """
-    now = now or timezone.now()
-    announcement = claim_or_refuse(target, now)
-    return mail_announcement(announcement, target, now, connection)
-
-
 def queue_announcement(target: Target, now: datetime.datetime | None = None) -> Announcement:
-    """Claim `target` and leave the sending to the mail worker (an admin click must not wait
-    for SMTP); return the claimed row. Raise AnnouncementRefused as send_announcement does."""
+    """Claim `target` and leave the sending to the mail worker (neither an admin click nor
+    the cron run waits for SMTP); return the claimed row. Raise AnnouncementRefused if it
+    cannot be sent (see refusal()) or another run has claimed it."""
     announcement = claim_or_refuse(target, now or timezone.now())
     mail_claimed_announcement.enqueue(announcement.pk)
     return announcement
@@ -189,8 +180,8 @@ def queue_announcement(target: Target, now: datetime.datetime | None = None) -> 
 
 @task()
 def mail_claimed_announcement(announcement_id: int) -> str:
-    """Mail the announcement claimed as `announcement_id` (queued from the admin); return
-    its status."""
+    """Mail the announcement claimed as `announcement_id` (queued from the admin or by
+    `send_announcements --due`); return its status."""
     announcement = (
         Announcement.objects.select_related("series", "talk")
         .filter(pk=announcement_id, status=Announcement.Status.SENDING)
@@ -222,7 +213,7 @@ def claim_or_refuse(target: Target, now: datetime.datetime) -> Announcement:
 
 
 def mail_announcement(
-    announcement: Announcement, target: Target, now: datetime.datetime, connection=None
+    announcement: Announcement, target: Target, now: datetime.datetime
 ) -> Announcement:
     """Mail the claimed `announcement` of `target` as it reads at `now`; record the result."""
     message = build_announcement(target, now)
@@ -230,7 +221,6 @@ def mail_announcement(
         subject=message.subject,
         body=message.text,
         to=[announcement.recipient],
-        connection=connection,
     )
     email.attach_alternative(
         render_to_string("seminars/mail/announcement_email.html", {"message": message}), "text/html"
@@ -238,9 +228,10 @@ def mail_announcement(
     try:
         email.send()
     except Exception as error:
-        logger.exception("Sending the announcement of %s failed", target)
+        reason = describe_error(error, announcement.recipient)
+        logger.warning("Sending the announcement of %s failed: %s", target, reason)
         announcement.status = Announcement.Status.FAILED
-        announcement.error = f"{type(error).__name__}: {error}"
+        announcement.error = reason
     else:
         announcement.status = Announcement.Status.SENT
         announcement.sent_at = timezone.now()
@@ -248,15 +239,14 @@ def mail_announcement(
     return announcement
 
 
-def send_due_announcements(now: datetime.datetime | None = None) -> list[Announcement]:
-    """Send every announcement that is due at `now` and no other run has claimed; return
-    the rows of those this run sent or tried to send."""
+def queue_due_announcements(now: datetime.datetime | None = None) -> list[Announcement]:
+    """Claim every announcement that is due at `now` and that no other run has claimed,
+    and queue each for the mail worker; return the claimed rows."""
     now = now or timezone.now()
-    connection = get_connection()
-    results = []
+    claimed = []
     for target in due_announcements(now):
         try:
-            results.append(send_announcement(target, now, connection=connection))
+            claimed.append(queue_announcement(target, now))
         except AnnouncementRefused:
             continue  # another run claimed it since we looked
-    return results
+    return claimed

@@ -16,6 +16,7 @@ from django.db import connections
 from seminars.devdata.demo import load_demo
 from seminars.mail import deliver
 from seminars.mail.deliver import retry_deliveries, send_ready_deliveries
+from seminars.mail.errors import describe_error
 from seminars.mail.models import Delivery, Subscriber
 from seminars.models import Series
 from tests.clock import NOW
@@ -120,7 +121,7 @@ def test_smtp_failure_after_every_retry_is_marked_failed_and_retried_from_admin(
 
 def test_refused_recipient_error_never_names_the_address():
     error = smtplib.SMTPRecipientsRefused({"ada@example.org": (550, b"no ada@example.org")})
-    assert deliver.describe_error(error, "ada@example.org") == (
+    assert describe_error(error, "ada@example.org") == (
         "SMTPRecipientsRefused: the server refused the recipient ([550])"
     )
 
