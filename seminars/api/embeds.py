@@ -27,7 +27,12 @@ from seminars.api.listing import (
     query_string,
     select_talks,
 )
-from seminars.feeds.selection import UnknownFeedError, public_event_types, public_series
+from seminars.feeds.selection import (
+    UnknownFeedError,
+    public_event_types,
+    public_series,
+    public_venues,
+)
 
 CACHE_MAX_AGE = 5 * 60
 # What the /embed/ page suggests: a department page shows a handful of talks.
@@ -92,7 +97,8 @@ class EmbedTalksView(ParsedQueryMixin, TemplateView):
 
 
 class EmbedHelpView(ParsedQueryMixin, TemplateView):
-    """/embed/: pick a series or tag, see the list live, copy an <iframe> or a <script>."""
+    """/embed/: pick a series, a type of event or a place, see the list live, copy an
+    <iframe> or a <script>."""
 
     template_name = "seminars/embed_help.html"
 
@@ -110,6 +116,7 @@ class EmbedHelpView(ParsedQueryMixin, TemplateView):
         return super().get_context_data(
             series_list=public_series().order_by("name"),
             event_types=public_event_types().order_by("name"),
+            venues=public_venues().order_by("name"),
             chosen=self.query.filters,
             limit=self.limit,
             max_limit=MAX_LIMIT,

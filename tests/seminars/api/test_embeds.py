@@ -325,7 +325,7 @@ def test_embed_help_answers_400_to_junk(client, demo):
     )
 
 
-def test_embed_help_offers_the_public_series_and_tags(client, demo):
+def test_embed_help_offers_the_public_series_tags_and_places(client, demo):
     SeriesFactory(name="Empty Series", slug="empty-series")
 
     body = client.get("/embed/").content.decode()
@@ -338,7 +338,23 @@ def test_embed_help_offers_the_public_series_and_tags(client, demo):
         "seminar",
         "special-event",
         "tech-week",
+        "seminar-room-g115",
     ]
+
+
+def test_embed_help_gives_snippets_for_the_chosen_place(client, demo):
+    response = client.get("/embed/?venue=seminar-room-g115")
+    body = response.content.decode()
+
+    assert re.findall(r'<option value="([\w-]+)" selected>', body) == ["seminar-room-g115"]
+    assert "/embed/upcoming/?venue=seminar-room-g115&amp;limit=5" in body
+    assert f"{SITE}/api/talks/?venue=seminar-room-g115&amp;limit=5" in snippets(response)["script"]
+
+
+def test_embed_help_offers_no_place_menu_without_public_places(client, now):
+    body = client.get("/embed/").content.decode()
+
+    assert 'id="embed-venue"' not in body
 
 
 def test_footer_links_to_the_embed_page(client, demo):
