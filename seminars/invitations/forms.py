@@ -1,6 +1,7 @@
 """The speaker's page: one form for the talk's and the speaker's details, consent and a note."""
 
 from django import forms
+from django.core import signing
 
 from seminars.invitations.models import (
     ABSTRACT_MAX_LENGTH,
@@ -8,8 +9,11 @@ from seminars.invitations.models import (
     NOTE_MAX_LENGTH,
     Invitation,
 )
-from seminars.invitations.services import SpeakerEdit, current_values
+from seminars.invitations.services import SpeakerEdit, current_values, fingerprints
 from speakers.fields import PhotoFormField, validate_one_line
+
+# What the page showed, signed so that a changed value reads as "unknown", not as a base.
+BASED_ON_SALT = "seminars.invitations.based_on"
 
 
 class SpeakerDetailsForm(forms.Form):
@@ -57,6 +61,9 @@ class SpeakerDetailsForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # The text fields as the page showed them (services.fingerprints), so that a save keeps
+    # what an organiser changed in the meantime in the fields the speaker left alone.
+    based_on = forms.CharField(required=False, widget=forms.HiddenInput)
 
     @classmethod
     def initial_for(cls, invitation: Invitation) -> dict:
@@ -64,6 +71,7 @@ class SpeakerDetailsForm(forms.Form):
         values.pop("photo")
         return {
             **values,
+            "based_on": signing.dumps(fingerprints(values), salt=BASED_ON_SALT),
             "consent_photo": invitation.speaker.photo_consent is True,
             "consent_recording": invitation.consent_recording is True,
             "consent_publish_recording": invitation.consent_publish_recording is True,
@@ -82,4 +90,12 @@ class SpeakerDetailsForm(forms.Form):
             consent_recording=data["consent_recording"],
             consent_publish_recording=data["consent_publish_recording"],
             note=data["note"].strip(),
+            based_on=self.shown_fingerprints(),
         )
+
+    def shown_fingerprints(self) -> dict[str, str] | None:
+        try:
+            shown = signing.loads(self.cleaned_data["based_on"], salt=BASED_ON_SALT)
+        except signing.BadSignature:
+            return None
+        return shown if isinstance(shown, dict) else None

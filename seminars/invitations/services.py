@@ -4,6 +4,7 @@ or reject what a speaker proposed for a published talk."""
 import contextlib
 import dataclasses
 import datetime
+import hashlib
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -20,6 +21,8 @@ from speakers.services import delete_photo_files
 # The fields of a talk and of a speaker that a speaker's page edits.
 TALK_FIELDS = ("title", "abstract")
 SPEAKER_FIELDS = ("bio", "affiliation", "photo")
+# Those written as text, which an organiser may change while the speaker's page is open.
+TEXT_FIELDS = ("title", "abstract", "bio", "affiliation")
 
 
 @dataclasses.dataclass
@@ -136,6 +139,41 @@ class SpeakerEdit:
     consent_recording: bool
     consent_publish_recording: bool
     note: str
+    # The fingerprints of the text fields as the page showed them (fingerprints()); None
+    # when unknown, and then every field that differs from the stored one counts as changed.
+    based_on: dict[str, str] | None = None
+
+
+def normalised(name: str, value: str) -> str:
+    """Return a text field's value as the speaker's form saves it."""
+    if name == "affiliation":
+        return " ".join(value.split())
+    return value.strip()
+
+
+def fingerprints(values: dict[str, str]) -> dict[str, str]:
+    """Return a short digest of each text field's value, to tell later whether it changed."""
+    return {
+        name: hashlib.blake2b(normalised(name, values[name]).encode(), digest_size=8).hexdigest()
+        for name in TEXT_FIELDS
+    }
+
+
+def edited_since_shown(link: TalkSpeaker, edit: SpeakerEdit) -> tuple[list[str], list[str]]:
+    """Return the text fields the speaker changed on the page, and those of them that someone
+    else changed too, differently, since the page was shown (conflicts)."""
+    if edit.based_on is None:
+        return list(TEXT_FIELDS), []
+    current = fingerprints(current_values(link))
+    submitted = fingerprints({name: getattr(edit, name) for name in TEXT_FIELDS})
+    shown = edit.based_on
+    changed = [name for name in TEXT_FIELDS if submitted[name] != shown.get(name)]
+    conflicts = [
+        name
+        for name in changed
+        if current[name] != shown.get(name) and current[name] != submitted[name]
+    ]
+    return changed, conflicts
 
 
 def current_values(link: TalkSpeaker) -> dict[str, str]:
@@ -150,13 +188,11 @@ def current_values(link: TalkSpeaker) -> dict[str, str]:
 
 
 def changes_of(link: TalkSpeaker, edit: SpeakerEdit) -> dict[str, object]:
-    """Return the fields `edit` changes (name -> new value)."""
+    """Return the fields `edit` changes (name -> new value): those the speaker changed on the
+    page, so that a field they left alone keeps what an organiser wrote in the meantime."""
     current = current_values(link)
-    changes = {
-        name: getattr(edit, name)
-        for name in ("title", "abstract", "bio", "affiliation")
-        if getattr(edit, name) != current[name]
-    }
+    edited, _ = edited_since_shown(link, edit)
+    changes = {name: getattr(edit, name) for name in edited if getattr(edit, name) != current[name]}
     if not changes.get("title", True):
         del changes["title"]  # a talk keeps a title
     if edit.photo is not None:
@@ -171,8 +207,12 @@ def save_speaker_edit(
     """Save what the speaker submitted. Consent and the note apply at once; the talk's and
     speaker's details apply at once to a draft and become a Proposal for a published
     talk. Return "applied", "proposed" or "unchanged" (for the details), and the names of
-    the details changed."""
+    the details changed; or "conflict" and the fields that the speaker and someone else both
+    changed since the page was shown, and then nothing is saved."""
     link = invitation.talk_speaker
+    _, conflicts = edited_since_shown(link, edit)
+    if conflicts:
+        return "conflict", conflicts
     invitation.consent_recording = edit.consent_recording
     invitation.consent_publish_recording = edit.consent_publish_recording
     invitation.note = edit.note

@@ -55,7 +55,12 @@ class SpeakView(FormView):
         if "preview" in self.request.POST:
             preview = render_markdown(form.cleaned_data["abstract"])
             return self.render_to_response(self.get_context_data(form=form, preview=preview))
-        outcome, changed = services.save_speaker_edit(self.invitation, form.edit())
+        edit = form.edit()
+        outcome, changed = services.save_speaker_edit(self.invitation, edit)
+        if outcome == "conflict":
+            return self.render_to_response(
+                self.get_context_data(form=self.merged_form(form, edit, changed))
+            )
         self.invitation.refresh_from_db()
         fresh = self.get_form_class()(initial=SpeakerDetailsForm.initial_for(self.invitation))
         return self.render_to_response(
@@ -65,6 +70,30 @@ class SpeakView(FormView):
                 changed=changed,
             )
         )
+
+    def merged_form(self, form, edit, conflicts: list[str]) -> SpeakerDetailsForm:
+        """Return the form again after a conflict: the speaker's own changes kept, what
+        someone else changed meanwhile in the other fields shown as it now is, and each
+        conflicting field marked with the value it has now."""
+        initial = SpeakerDetailsForm.initial_for(self.invitation)
+        edited, _ = services.edited_since_shown(self.invitation.talk_speaker, edit)
+        data = form.data.copy()
+        for name in services.TEXT_FIELDS:
+            if name not in edited:
+                data[name] = initial[name]
+        data["based_on"] = initial["based_on"]
+        merged = SpeakerDetailsForm(data=data)
+        merged.is_valid()
+        for name in conflicts:
+            now = initial[name] or "(empty)"
+            merged.add_error(
+                name,
+                "The organisers changed this while your page was open. It now reads: "
+                f"“{now}”. Save again to replace it with your text below, or edit it.",
+            )
+        if form.cleaned_data.get("photo"):
+            merged.add_error("photo", "Nothing was saved: choose your photo again.")
+        return merged
 
     def get_context_data(self, **kwargs):
         link = self.invitation.talk_speaker

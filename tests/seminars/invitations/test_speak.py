@@ -205,7 +205,8 @@ def test_consent_is_saved_at_once_even_on_a_published_talk(client, published, in
 def test_the_link_keeps_working_after_saving(client, draft, invite):
     ada, _ = invite(draft)
     client.post(f"/speak/{ada.token}/", details(ada, title="First"))
-    client.post(f"/speak/{ada.token}/", details(ada, title="Second"))
+    # From the page as it reads after the first save.
+    client.post(f"/speak/{ada.token}/", details(Invitation.objects.get(pk=ada.pk), title="Second"))
     draft.refresh_from_db()
     assert draft.title == "Second"
     assert Talk.objects.filter(pk=draft.pk, status=Talk.Status.DRAFT).exists()
@@ -226,3 +227,62 @@ def test_an_oversized_photo_is_a_form_error_and_nothing_is_saved(
     draft.refresh_from_db()
     ada.speaker.refresh_from_db()
     assert (draft.title != "Kept?", bool(ada.speaker.photo)) == (True, False)
+
+
+# An organiser edits while the speaker's page is open.
+
+
+def test_a_field_the_speaker_left_alone_keeps_the_organisers_change(client, draft, invite):
+    ada, _ = invite(draft)
+    shown = details(ada, title="The speaker's title")
+    Talk.objects.filter(pk=draft.pk).update(abstract="The organiser's abstract")
+
+    response = client.post(f"/speak/{ada.token}/", shown)
+
+    draft.refresh_from_db()
+    assert (draft.title, draft.abstract) == ("The speaker's title", "The organiser's abstract")
+    assert response.context["changed"] == ["title"]
+
+
+def test_a_field_both_changed_is_shown_again_with_its_new_value_and_nothing_is_saved(
+    client, draft, invite
+):
+    ada, _ = invite(draft)
+    shown = details(
+        ada, title="The speaker's title", abstract="The speaker's abstract", note="See you"
+    )
+    Talk.objects.filter(pk=draft.pk).update(
+        title="The organiser's title", abstract="The organiser's abstract", location="Hall B"
+    )
+
+    response = client.post(f"/speak/{ada.token}/", shown)
+
+    form = response.context["form"]
+    assert response.status_code == 200
+    assert sorted(form.errors) == ["abstract", "title"]
+    assert "It now reads: “The organiser's title”" in form.errors["title"][0]
+    assert (form["title"].value(), form["note"].value()) == ("The speaker's title", "See you")
+    draft.refresh_from_db()
+    ada.refresh_from_db()
+    assert (draft.title, draft.abstract, ada.note) == (
+        "The organiser's title",
+        "The organiser's abstract",
+        "",
+    )
+
+    # Saving again, having seen the organisers' version, replaces it.
+    again = {key: value for key, value in form.data.items() if key != "csrfmiddlewaretoken"}
+    client.post(f"/speak/{ada.token}/", again)
+
+    draft.refresh_from_db()
+    assert (draft.title, draft.abstract) == ("The speaker's title", "The speaker's abstract")
+
+
+def test_a_page_without_a_known_state_saves_every_difference_as_before(client, draft, invite):
+    ada, _ = invite(draft)
+    Talk.objects.filter(pk=draft.pk).update(abstract="The organiser's abstract")
+
+    client.post(f"/speak/{ada.token}/", {**details(ada), "based_on": "junk"})
+
+    draft.refresh_from_db()
+    assert draft.abstract != "The organiser's abstract"
