@@ -135,11 +135,16 @@ class Validators:
         return None if answer is headers else answer
 
 
+# Where a request keeps its content version: a WSGI environ key (PEP 3333 style).
+VERSION_ENVIRON_KEY = "seminars.content_version"
+
+
 def request_version(request: HttpRequest) -> ContentVersion:
-    """Return the content version for `request`, read once however many layers ask."""
-    version = getattr(request, "content_version", None)
+    """Return the content version for `request`, read once however many layers ask (the
+    WSGI front door and Django's handler make two request objects over one environ)."""
+    version = request.META.get(VERSION_ENVIRON_KEY)
     if version is None:
-        version = request.content_version = ContentVersion.objects.current()
+        version = request.META[VERSION_ENVIRON_KEY] = ContentVersion.objects.current()
     return version
 
 

@@ -1,10 +1,12 @@
 """The front door: a repeated anonymous read answered as the whole stack answered it."""
 
 import datetime
+import io
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.signals import request_started
 from django.http import HttpResponse
 from django.test import Client, override_settings
 
@@ -13,7 +15,7 @@ from seminars.http.front import front_key, keep
 from seminars.http.local_copies import local_answers
 from seminars.models import ContentVersion, Talk
 from tests.factories import TalkFactory
-from tests.query_budgets import QUERIES
+from tests.query_budgets import PAGES, QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +224,121 @@ def test_answers_with_cookies_or_vary_are_not_kept(rf, db):
         keep(front_key(request), request, response)
 
     assert [entry.body for entry, _ in local_answers.entries.values()] == [b"body"]
+
+
+class WSGIAnswer:
+    """An answer of the WSGI application that gunicorn serves (config/wsgi.py)."""
+
+    def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes, handled: bool):
+        self.status, self.headers, self.body = status, headers, body
+        # Whether Django's handler ran (it sends request_started); the front door's own
+        # answer does not run it.
+        self.handled = handled
+
+
+def wsgi_get(path: str, method: str = "GET", **headers: str) -> WSGIAnswer:
+    from config.wsgi import application
+
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+        **{f"HTTP_{name.upper()}": value for name, value in headers.items()},
+    }
+    started = []
+
+    def on_request_started(**kwargs):
+        started.append(True)
+
+    sent = []
+    request_started.connect(on_request_started)
+    try:
+        result = application(environ, lambda status, headers: sent.append((status, headers)))
+        body = b"".join(result)
+        if hasattr(result, "close"):
+            result.close()  # request_finished, as a server does
+    finally:
+        request_started.disconnect(on_request_started)
+    ((status, headers_sent),) = sent
+    return WSGIAnswer(status, headers_sent, body, handled=bool(started))
+
+
+@pytest.mark.parametrize("url", ["/", "/calendar.ics", "/api/talks/"])
+def test_served_by_wsgi_a_repeated_read_is_answered_before_djangos_handler(demo, url):
+    first = wsgi_get(url)
+
+    again = wsgi_get(url)
+
+    assert (first.handled, again.handled) == (True, False)
+    assert (again.status, again.headers, again.body) == (first.status, first.headers, first.body)
+    assert first.status == "200 OK"
+
+
+def test_served_by_wsgi_a_repeated_304_is_answered_before_djangos_handler(demo):
+    etag = dict(wsgi_get("/calendar.ics").headers)["ETag"]
+    first = wsgi_get("/calendar.ics", If_None_Match=etag)
+
+    again = wsgi_get("/calendar.ics", If_None_Match=etag)
+
+    assert (first.handled, again.handled) == (True, False)
+    assert (again.status, again.headers, again.body) == ("304 Not Modified", first.headers, b"")
+
+
+def test_served_by_wsgi_the_front_door_costs_the_version_read_alone(
+    demo, django_assert_num_queries
+):
+    wsgi_get("/calendar.ics")
+
+    with django_assert_num_queries(QUERIES["content version read"]):
+        again = wsgi_get("/calendar.ics")
+
+    assert (again.status, again.handled) == ("200 OK", False)
+
+
+def test_served_by_wsgi_an_edit_is_served_at_once_reading_the_version_once(
+    demo, django_assert_num_queries
+):
+    wsgi_get("/")
+    talk = Talk.objects.get(title=INFERENCE)
+    talk.title = "Renamed talk"
+    talk.save()
+
+    # The front door reads the version; the page cache below reuses it.
+    with django_assert_num_queries(PAGES["/"] + QUERIES["page cache miss"]):
+        after = wsgi_get("/")
+
+    assert (after.status, after.handled) == ("200 OK", True)
+    assert "Renamed talk" in after.body.decode()
+
+
+def test_served_by_wsgi_signed_in_staff_go_the_long_way(demo):
+    staff = Client()
+    sign_in_staff(staff)
+    session = staff.cookies[settings.SESSION_COOKIE_NAME].value
+    wsgi_get("/")
+
+    page = wsgi_get("/", Cookie=f"{settings.SESSION_COOKIE_NAME}={session}")
+
+    assert page.handled is True
+    assert dict(page.headers)["Vary"] == "Cookie"
+
+
+def test_served_by_wsgi_a_failing_front_door_leaves_the_answer_to_django(demo, monkeypatch, caplog):
+    wsgi_get("/archive/")
+
+    def broken(*args):
+        raise RuntimeError("front door broken")
+
+    # A failure of the WSGI front door's own step (Django's handler does its own upkeep).
+    monkeypatch.setattr("seminars.http.front.close_old_connections", broken)
+    page = wsgi_get("/archive/")
+
+    assert (page.status, page.handled) == ("200 OK", True)
+    assert "front door could not answer" in caplog.text
