@@ -2,6 +2,7 @@ import contextlib
 import datetime
 import functools
 import uuid
+import weakref
 import zoneinfo
 from collections.abc import Collection, Sequence
 from urllib.parse import urlencode
@@ -1053,15 +1054,24 @@ def _version_read(alias: str) -> tuple[str, list[str], list[tuple[models.Express
 _NOT_READ = object()
 
 
+# The version's read as a statement prepared on each PostgreSQL connection (by libpq, under a
+# name of its own), and the connections it is prepared on.
+VERSION_STATEMENT = b"seminars_content_version"
+_version_prepared_on: "weakref.WeakSet" = weakref.WeakSet()
+
+
 def _read_version_from_postgresql(connection, sql: str) -> tuple | object | None:
-    """Return the version's row read with a psycopg cursor of its own, or _NOT_READ.
+    """Return the version's row read as a prepared statement through libpq, or _NOT_READ.
 
     On PostgreSQL the read was most of a cached response's time: the database's round trip,
-    and half as much again for Django's cursor, which binds parameters on the client, so that
-    the server parses and plans the query every time. psycopg's own cursor prepares it once
-    per connection (behind PgBouncer in transaction mode, that needs PgBouncer 1.21 or later
-    with max_prepared_statements set). When queries are being recorded (DEBUG, tests that
-    count them) or wrapped, or in a transaction, Django's cursor reads it, so that they see it.
+    and as much again for Django's cursor, which binds parameters on the client, so that the
+    server parses and plans the query every time, and then for psycopg's cursor machinery.
+    The statement is prepared once per connection and run through psycopg's libpq connection
+    (`pgconn`), its row decoded by psycopg's own loaders (behind PgBouncer in transaction
+    mode, that needs PgBouncer 1.21 or later with max_prepared_statements set). When queries
+    are being recorded (DEBUG, tests that count them) or wrapped, or in a transaction, or if
+    the statement fails (a lost connection, a pooler that dropped it), Django's cursor reads
+    it, so that they see it and its errors are Django's.
     """
     if (
         connection.vendor != "postgresql"
@@ -1070,11 +1080,30 @@ def _read_version_from_postgresql(connection, sql: str) -> tuple | object | None
         or connection.in_atomic_block
     ):
         return _NOT_READ
-    import psycopg
+    from psycopg import pq
+    from psycopg.adapt import Transformer
 
     connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        return cursor.execute(sql, [CONTENT_VERSION_PK], prepare=True).fetchone()
+    driver_connection = connection.connection
+    with driver_connection.lock:
+        pgconn = driver_connection.pgconn
+        if driver_connection not in _version_prepared_on:
+            prepared = pgconn.prepare(VERSION_STATEMENT, sql.replace("%s", "$1").encode(), None)
+            already_there = prepared.error_field(pq.DiagnosticField.SQLSTATE) == b"42P05"
+            if prepared.status != pq.ExecStatus.COMMAND_OK and not already_there:
+                return _NOT_READ
+            _version_prepared_on.add(driver_connection)
+        result = pgconn.exec_prepared(
+            VERSION_STATEMENT, [str(CONTENT_VERSION_PK).encode()], result_format=pq.Format.BINARY
+        )
+    if result.status != pq.ExecStatus.TUPLES_OK:
+        _version_prepared_on.discard(driver_connection)
+        return _NOT_READ
+    if result.ntuples == 0:
+        return None
+    rows = Transformer(driver_connection)
+    rows.set_pgresult(result)
+    return rows.load_row(0, tuple)
 
 
 class ContentVersionQuerySet(models.QuerySet):

@@ -1,4 +1,5 @@
 import datetime
+import os
 import re
 
 import pytest
@@ -295,3 +296,25 @@ def test_content_version_read_outside_transactions_sees_every_bump_at_once():
     assert seen == [True] * 8
     fast_row = _read_version_from_postgresql(connection, _version_read(connection.alias)[0])
     assert (fast_row is _NOT_READ) == (connection.vendor != "postgresql")
+
+
+@pytest.mark.skipif(
+    "postgres" not in os.environ.get("DATABASE_URL", ""), reason="a PostgreSQL statement"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the version row
+def test_content_version_read_survives_its_prepared_statement_being_dropped():
+    # A pooler or an operator may drop every prepared statement of a connection.
+    from django.db import connection
+
+    ContentVersion.objects.current()
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+
+    seen = []
+    for _ in range(2):  # the read that finds the statement gone, then the one preparing it
+        bump_content_version()
+        version = ContentVersion.objects.current()
+        stored = ContentVersion.objects.get()
+        seen.append((version.counter, version.changed_at) == (stored.counter, stored.changed_at))
+
+    assert seen == [True, True]

@@ -2,11 +2,13 @@
 
 import datetime
 import io
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.http import HttpResponse
 from django.test import Client, override_settings
 
@@ -258,14 +260,20 @@ def wsgi_get(path: str, method: str = "GET", **headers: str) -> WSGIAnswer:
         started.append(True)
 
     sent = []
+    # As Django's test client does: the test's connection stays open across requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     request_started.connect(on_request_started)
     try:
-        result = application(environ, lambda status, headers: sent.append((status, headers)))
-        body = b"".join(result)
-        if hasattr(result, "close"):
-            result.close()  # request_finished, as a server does
+        with mock.patch("seminars.http.front.close_old_connections"):
+            result = application(environ, lambda status, headers: sent.append((status, headers)))
+            body = b"".join(result)
+            if hasattr(result, "close"):
+                result.close()  # request_finished, as a server does
     finally:
         request_started.disconnect(on_request_started)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     ((status, headers_sent),) = sent
     return WSGIAnswer(status, headers_sent, body, handled=bool(started))
 
@@ -336,8 +344,8 @@ def test_served_by_wsgi_a_failing_front_door_leaves_the_answer_to_django(demo, m
     def broken(*args):
         raise RuntimeError("front door broken")
 
-    # A failure of the WSGI front door's own step (Django's handler does its own upkeep).
-    monkeypatch.setattr("seminars.http.front.close_old_connections", broken)
+    # A failure of the WSGI front door's own step (Django's handler makes its own request).
+    monkeypatch.setattr("seminars.http.front.WSGIRequest", broken)
     page = wsgi_get("/archive/")
 
     assert (page.status, page.handled) == ("200 OK", True)
