@@ -1070,8 +1070,8 @@ def _read_version_from_postgresql(connection, sql: str) -> tuple | object | None
     (`pgconn`), its row decoded by psycopg's own loaders (behind PgBouncer in transaction
     mode, that needs PgBouncer 1.21 or later with max_prepared_statements set). When queries
     are being recorded (DEBUG, tests that count them) or wrapped, or in a transaction, or if
-    the statement fails (a lost connection, a pooler that dropped it), Django's cursor reads
-    it, so that they see it and its errors are Django's.
+    the statement fails or libpq raises (a lost connection, a pooler that dropped it),
+    Django's cursor reads it, so that they see it and its errors are Django's.
     """
     if (
         connection.vendor != "postgresql"
@@ -1080,22 +1080,33 @@ def _read_version_from_postgresql(connection, sql: str) -> tuple | object | None
         or connection.in_atomic_block
     ):
         return _NOT_READ
+    import psycopg
     from psycopg import pq
     from psycopg.adapt import Transformer
 
     connection.ensure_connection()
     driver_connection = connection.connection
+    if not connection.get_autocommit():
+        return _NOT_READ
     with driver_connection.lock:
         pgconn = driver_connection.pgconn
-        if driver_connection not in _version_prepared_on:
-            prepared = pgconn.prepare(VERSION_STATEMENT, sql.replace("%s", "$1").encode(), None)
-            already_there = prepared.error_field(pq.DiagnosticField.SQLSTATE) == b"42P05"
-            if prepared.status != pq.ExecStatus.COMMAND_OK and not already_there:
+        try:
+            if pgconn.transaction_status != pq.TransactionStatus.IDLE:
                 return _NOT_READ
-            _version_prepared_on.add(driver_connection)
-        result = pgconn.exec_prepared(
-            VERSION_STATEMENT, [str(CONTENT_VERSION_PK).encode()], result_format=pq.Format.BINARY
-        )
+            if driver_connection not in _version_prepared_on:
+                prepared = pgconn.prepare(VERSION_STATEMENT, sql.replace("%s", "$1").encode(), None)
+                already_there = prepared.error_field(pq.DiagnosticField.SQLSTATE) == b"42P05"
+                if prepared.status != pq.ExecStatus.COMMAND_OK and not already_there:
+                    return _NOT_READ
+                _version_prepared_on.add(driver_connection)
+            result = pgconn.exec_prepared(
+                VERSION_STATEMENT,
+                [str(CONTENT_VERSION_PK).encode()],
+                result_format=pq.Format.BINARY,
+            )
+        except psycopg.Error:
+            _version_prepared_on.discard(driver_connection)
+            return _NOT_READ
     if result.status != pq.ExecStatus.TUPLES_OK:
         _version_prepared_on.discard(driver_connection)
         return _NOT_READ

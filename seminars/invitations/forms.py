@@ -9,7 +9,12 @@ from seminars.invitations.models import (
     NOTE_MAX_LENGTH,
     Invitation,
 )
-from seminars.invitations.services import SpeakerEdit, current_values, fingerprints
+from seminars.invitations.services import (
+    SpeakerEdit,
+    current_values,
+    fingerprints,
+    normalised,
+)
 from speakers.fields import PhotoFormField, validate_one_line
 
 # What the page showed, signed so that a changed value reads as "unknown", not as a base.
@@ -81,15 +86,15 @@ class SpeakerDetailsForm(forms.Form):
     def edit(self) -> SpeakerEdit:
         data = self.cleaned_data
         return SpeakerEdit(
-            title=data["title"],
-            abstract=data["abstract"].strip(),
-            bio=data["bio"].strip(),
-            affiliation=" ".join(data["affiliation"].split()),
+            title=normalised("title", data["title"]),
+            abstract=normalised("abstract", data["abstract"]),
+            bio=normalised("bio", data["bio"]),
+            affiliation=normalised("affiliation", data["affiliation"]),
             photo=data["photo"] or None,
             consent_photo=data["consent_photo"],
             consent_recording=data["consent_recording"],
             consent_publish_recording=data["consent_publish_recording"],
-            note=data["note"].strip(),
+            note=normalised("note", data["note"]),
             based_on=self.shown_fingerprints(),
         )
 

@@ -145,10 +145,11 @@ class SpeakerEdit:
 
 
 def normalised(name: str, value: str) -> str:
-    """Return a text field's value as the speaker's form saves it."""
+    """Return a text field's value as the speaker's form saves it: browsers send a textarea's
+    line breaks as CRLF, so an untouched abstract must not read as changed."""
     if name == "affiliation":
         return " ".join(value.split())
-    return value.strip()
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def fingerprints(values: dict[str, str]) -> dict[str, str]:
@@ -208,11 +209,15 @@ def save_speaker_edit(
     speaker's details apply at once to a draft and become a Proposal for a published
     talk. Return "applied", "proposed" or "unchanged" (for the details), and the names of
     the details changed; or "conflict" and the fields that the speaker and someone else both
-    changed since the page was shown, and then nothing is saved."""
-    link = invitation.talk_speaker
-    _, conflicts = edited_since_shown(link, edit)
-    if conflicts:
-        return "conflict", conflicts
+    changed since the page was shown, and then only consent and the note are saved (no one
+    else writes them)."""
+    # Locked, so that no organiser's save lands between the check and ours.
+    link = (
+        TalkSpeaker.objects.select_related("talk", "speaker", "affiliation", "speaker__affiliation")
+        .select_for_update(of=("self", "talk", "speaker"))
+        .get(pk=invitation.talk_speaker_id)
+    )
+    invitation.talk_speaker = link
     invitation.consent_recording = edit.consent_recording
     invitation.consent_publish_recording = edit.consent_publish_recording
     invitation.note = edit.note
@@ -222,6 +227,9 @@ def save_speaker_edit(
         speaker.photo_consent = edit.consent_photo
         speaker._change_reason = "Photo consent given on the speaker's page"[:100]
         speaker.save()
+    _, conflicts = edited_since_shown(link, edit)
+    if conflicts:
+        return "conflict", conflicts
     changes = changes_of(link, edit)
     if not changes:
         return "unchanged", []

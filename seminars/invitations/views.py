@@ -59,7 +59,7 @@ class SpeakView(FormView):
         outcome, changed = services.save_speaker_edit(self.invitation, edit)
         if outcome == "conflict":
             return self.render_to_response(
-                self.get_context_data(form=self.merged_form(form, edit, changed))
+                self.get_context_data(form=self.merged_form(form, edit, changed), conflict=True)
             )
         self.invitation.refresh_from_db()
         fresh = self.get_form_class()(initial=SpeakerDetailsForm.initial_for(self.invitation))
@@ -92,7 +92,7 @@ class SpeakView(FormView):
                 f"“{now}”. Save again to replace it with your text below, or edit it.",
             )
         if form.cleaned_data.get("photo"):
-            merged.add_error("photo", "Nothing was saved: choose your photo again.")
+            merged.add_error("photo", "Your photo was not saved: choose it again.")
         return merged
 
     def get_context_data(self, **kwargs):

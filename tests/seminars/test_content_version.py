@@ -306,6 +306,8 @@ def test_content_version_read_survives_its_prepared_statement_being_dropped():
     # A pooler or an operator may drop every prepared statement of a connection.
     from django.db import connection
 
+    from seminars.models import _NOT_READ, _read_version_from_postgresql, _version_read
+
     ContentVersion.objects.current()
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
@@ -318,3 +320,13 @@ def test_content_version_read_survives_its_prepared_statement_being_dropped():
         seen.append((version.counter, version.changed_at) == (stored.counter, stored.changed_at))
 
     assert seen == [True, True]
+    sql = _version_read(connection.alias)[0]
+    assert _read_version_from_postgresql(connection, sql) is not _NOT_READ  # prepared again
+
+    # A connection lost under Django: the fast path steps aside, Django's cursor raises.
+    connection.connection.close()
+    try:
+        assert _read_version_from_postgresql(connection, sql) is _NOT_READ
+    finally:
+        connection.close()
+    assert ContentVersion.objects.current().counter == ContentVersion.objects.get().counter

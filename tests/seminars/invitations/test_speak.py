@@ -244,12 +244,16 @@ def test_a_field_the_speaker_left_alone_keeps_the_organisers_change(client, draf
     assert response.context["changed"] == ["title"]
 
 
-def test_a_field_both_changed_is_shown_again_with_its_new_value_and_nothing_is_saved(
+def test_a_field_both_changed_is_shown_again_with_its_new_value_and_only_consent_is_saved(
     client, draft, invite
 ):
     ada, _ = invite(draft)
     shown = details(
-        ada, title="The speaker's title", abstract="The speaker's abstract", note="See you"
+        ada,
+        title="The speaker's title",
+        abstract="The speaker's abstract",
+        note="See you",
+        consent_recording="on",
     )
     Talk.objects.filter(pk=draft.pk).update(
         title="The organiser's title", abstract="The organiser's abstract", location="Hall B"
@@ -264,11 +268,13 @@ def test_a_field_both_changed_is_shown_again_with_its_new_value_and_nothing_is_s
     assert (form["title"].value(), form["note"].value()) == ("The speaker's title", "See you")
     draft.refresh_from_db()
     ada.refresh_from_db()
-    assert (draft.title, draft.abstract, ada.note) == (
+    assert (draft.title, draft.abstract, ada.note, ada.consent_recording) == (
         "The organiser's title",
         "The organiser's abstract",
-        "",
+        "See you",
+        True,
     )
+    assert "Your consent and your note are saved" in response.content.decode()
 
     # Saving again, having seen the organisers' version, replaces it.
     again = {key: value for key, value in form.data.items() if key != "csrfmiddlewaretoken"}
@@ -276,6 +282,21 @@ def test_a_field_both_changed_is_shown_again_with_its_new_value_and_nothing_is_s
 
     draft.refresh_from_db()
     assert (draft.title, draft.abstract) == ("The speaker's title", "The speaker's abstract")
+
+
+def test_line_breaks_sent_as_crlf_do_not_count_as_a_change(client, draft, invite):
+    Talk.objects.filter(pk=draft.pk).update(abstract="One.\n\nTwo.")
+    ada, _ = invite(draft)
+    ada.refresh_from_db()
+    shown = details(ada, title="The speaker's title")
+    shown["abstract"] = shown["abstract"].replace("\n", "\r\n")  # as a browser sends it
+    Talk.objects.filter(pk=draft.pk).update(abstract="The organiser's abstract")
+
+    response = client.post(f"/speak/{ada.token}/", shown)
+
+    draft.refresh_from_db()
+    assert response.context["changed"] == ["title"]
+    assert draft.abstract == "The organiser's abstract"
 
 
 def test_a_page_without_a_known_state_saves_every_difference_as_before(client, draft, invite):
