@@ -14,11 +14,19 @@ from seminars.invitations.services import (
     current_values,
     fingerprints,
     normalised,
+    unix_line_breaks,
 )
 from speakers.fields import PhotoFormField, validate_one_line
 
 # What the page showed, signed so that a changed value reads as "unknown", not as a base.
 BASED_ON_SALT = "seminars.invitations.based_on"
+
+
+class MultilineField(forms.CharField):
+    """Text whose line breaks count as one character each, as the browser counted them."""
+
+    def to_python(self, value):
+        return unix_line_breaks(super().to_python(value))
 
 
 class SpeakerDetailsForm(forms.Form):
@@ -27,7 +35,7 @@ class SpeakerDetailsForm(forms.Form):
     title = forms.CharField(
         label="Title of the talk", max_length=300, validators=[validate_one_line]
     )
-    abstract = forms.CharField(
+    abstract = MultilineField(
         label="Abstract",
         required=False,
         max_length=ABSTRACT_MAX_LENGTH,
@@ -41,7 +49,7 @@ class SpeakerDetailsForm(forms.Form):
         required=False,
         validators=[validate_one_line],
     )
-    bio = forms.CharField(
+    bio = MultilineField(
         label="Your short bio",
         required=False,
         max_length=BIO_MAX_LENGTH,
@@ -60,7 +68,7 @@ class SpeakerDetailsForm(forms.Form):
     consent_publish_recording = forms.BooleanField(
         label="The recording may be published", required=False
     )
-    note = forms.CharField(
+    note = MultilineField(
         label="A note to the organisers (not published)",
         required=False,
         max_length=NOTE_MAX_LENGTH,

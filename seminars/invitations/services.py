@@ -144,12 +144,18 @@ class SpeakerEdit:
     based_on: dict[str, str] | None = None
 
 
+def unix_line_breaks(value: str) -> str:
+    """Return `value` with its line breaks as LF: browsers send a textarea's as CRLF, and the
+    admin stores them so."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def normalised(name: str, value: str) -> str:
-    """Return a text field's value as the speaker's form saves it: browsers send a textarea's
-    line breaks as CRLF, so an untouched abstract must not read as changed."""
+    """Return a text field's value as the speaker's form saves it, so that an untouched
+    abstract never reads as changed."""
     if name == "affiliation":
         return " ".join(value.split())
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return unix_line_breaks(value).strip()
 
 
 def fingerprints(values: dict[str, str]) -> dict[str, str]:
@@ -193,7 +199,11 @@ def changes_of(link: TalkSpeaker, edit: SpeakerEdit) -> dict[str, object]:
     page, so that a field they left alone keeps what an organiser wrote in the meantime."""
     current = current_values(link)
     edited, _ = edited_since_shown(link, edit)
-    changes = {name: getattr(edit, name) for name in edited if getattr(edit, name) != current[name]}
+    changes = {
+        name: getattr(edit, name)
+        for name in edited
+        if getattr(edit, name) != normalised(name, current[name])
+    }
     if not changes.get("title", True):
         del changes["title"]  # a talk keeps a title
     if edit.photo is not None:
@@ -210,18 +220,25 @@ def save_speaker_edit(
     talk. Return "applied", "proposed" or "unchanged" (for the details), and the names of
     the details changed; or "conflict" and the fields that the speaker and someone else both
     changed since the page was shown, and then only consent and the note are saved (no one
-    else writes them)."""
-    # Locked, so that no organiser's save lands between the check and ours.
+    else writes them); or "gone" when the link was revoked meanwhile, and nothing is saved."""
+    # Locked, so that no revocation or organiser's save lands between the checks and ours.
+    if not Invitation.objects.select_for_update().filter(pk=invitation.pk, revoked_at=None):
+        return "gone", []
     link = (
         TalkSpeaker.objects.select_related("talk", "speaker", "affiliation", "speaker__affiliation")
         .select_for_update(of=("self", "talk", "speaker"))
-        .get(pk=invitation.talk_speaker_id)
+        .filter(pk=invitation.talk_speaker_id)
+        .first()
     )
+    if link is None:
+        return "gone", []
     invitation.talk_speaker = link
     invitation.consent_recording = edit.consent_recording
     invitation.consent_publish_recording = edit.consent_publish_recording
     invitation.note = edit.note
-    invitation.save()
+    invitation.save(
+        update_fields=["consent_recording", "consent_publish_recording", "note", "updated"]
+    )
     speaker = link.speaker
     if speaker.photo_consent is not edit.consent_photo:
         speaker.photo_consent = edit.consent_photo

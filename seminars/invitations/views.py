@@ -24,6 +24,11 @@ SAVED_MESSAGES = {
 }
 
 
+def link_invalid(request):
+    """The answer to a link that is wrong, expired or revoked: it names no talk."""
+    return TemplateResponse(request, "seminars/speak_link_invalid.html", {}, status=404)
+
+
 @method_decorator(never_cache, name="dispatch")
 class SpeakView(FormView):
     form_class = SpeakerDetailsForm
@@ -32,7 +37,7 @@ class SpeakView(FormView):
     def dispatch(self, request, *args, **kwargs):
         self.invitation = Invitation.objects.for_token(kwargs["token"], timezone.now())
         if self.invitation is None:
-            return TemplateResponse(request, "seminars/speak_link_invalid.html", {}, status=404)
+            return link_invalid(request)
         response = super().dispatch(request, *args, **kwargs)
         # The token is in the address: never send it on to another site ("no-referrer" would
         # also make browsers send "Origin: null" with the page's own forms, which CSRF refuses).
@@ -57,6 +62,8 @@ class SpeakView(FormView):
             return self.render_to_response(self.get_context_data(form=form, preview=preview))
         edit = form.edit()
         outcome, changed = services.save_speaker_edit(self.invitation, edit)
+        if outcome == "gone":
+            return link_invalid(self.request)
         if outcome == "conflict":
             return self.render_to_response(
                 self.get_context_data(form=self.merged_form(form, edit, changed), conflict=True)

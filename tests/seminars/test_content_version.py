@@ -304,6 +304,7 @@ def test_content_version_read_outside_transactions_sees_every_bump_at_once():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the version row
 def test_content_version_read_survives_its_prepared_statement_being_dropped():
     # A pooler or an operator may drop every prepared statement of a connection.
+    import psycopg
     from django.db import connection
 
     from seminars.models import _NOT_READ, _read_version_from_postgresql, _version_read
@@ -323,10 +324,21 @@ def test_content_version_read_survives_its_prepared_statement_being_dropped():
     sql = _version_read(connection.alias)[0]
     assert _read_version_from_postgresql(connection, sql) is not _NOT_READ  # prepared again
 
-    # A connection lost under Django: the fast path steps aside, Django's cursor raises.
-    connection.connection.close()
+    # libpq raising (a connection lost under it): the fast path steps aside for Django's
+    # cursor, and prepares the statement again next time.
+    driver_connection = connection.connection
+    real_pgconn = driver_connection.pgconn
+
+    class FailingPgconn:
+        def __getattr__(self, name):
+            return getattr(real_pgconn, name)
+
+        def exec_prepared(self, *args, **kwargs):
+            raise psycopg.OperationalError("the connection is lost")
+
+    driver_connection.pgconn = FailingPgconn()
     try:
         assert _read_version_from_postgresql(connection, sql) is _NOT_READ
     finally:
-        connection.close()
-    assert ContentVersion.objects.current().counter == ContentVersion.objects.get().counter
+        driver_connection.pgconn = real_pgconn
+    assert _read_version_from_postgresql(connection, sql) is not _NOT_READ

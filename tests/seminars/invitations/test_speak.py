@@ -7,8 +7,8 @@ from django.test import Client
 from django.utils import timezone
 
 from seminars.invitations.forms import SpeakerDetailsForm
-from seminars.invitations.models import Invitation, Proposal
-from seminars.invitations.services import revoke_invitation
+from seminars.invitations.models import ABSTRACT_MAX_LENGTH, Invitation, Proposal
+from seminars.invitations.services import revoke_invitation, save_speaker_edit
 from seminars.models import Talk
 
 pytestmark = pytest.mark.django_db
@@ -297,6 +297,47 @@ def test_line_breaks_sent_as_crlf_do_not_count_as_a_change(client, draft, invite
     draft.refresh_from_db()
     assert response.context["changed"] == ["title"]
     assert draft.abstract == "The organiser's abstract"
+
+
+def test_an_abstract_at_the_limit_fits_when_its_line_breaks_come_as_crlf(client, draft, invite):
+    ada, _ = invite(draft)
+    paragraph = "x" * 49 + "\n"
+    abstract = (paragraph * (ABSTRACT_MAX_LENGTH // len(paragraph)))[:-1] + "y"
+    assert len(abstract) == ABSTRACT_MAX_LENGTH  # as the browser's counter shows it
+
+    response = client.post(
+        f"/speak/{ada.token}/", details(ada, abstract=abstract.replace("\n", "\r\n"))
+    )
+
+    assert not response.context["form"].errors
+    draft.refresh_from_db()
+    assert draft.abstract == abstract
+
+
+def test_an_abstract_the_admin_stored_with_crlf_is_not_rewritten_by_an_unchanged_save(
+    client, draft, invite
+):
+    Talk.objects.filter(pk=draft.pk).update(abstract="One.\r\n\r\nTwo.")
+    ada, _ = invite(draft)
+    ada.refresh_from_db()
+
+    response = client.post(f"/speak/{ada.token}/", {**details(ada), "based_on": "junk"})
+
+    draft.refresh_from_db()
+    assert (response.context["changed"], draft.abstract) == ([], "One.\r\n\r\nTwo.")
+
+
+def test_a_link_revoked_while_the_page_was_open_saves_nothing(draft, invite):
+    ada, _ = invite(draft)
+    form = SpeakerDetailsForm(data=details(ada, title="Too late", note="Too late"))
+    assert form.is_valid()
+    revoke_invitation(Invitation.objects.get(pk=ada.pk))  # by an organiser, meanwhile
+
+    assert save_speaker_edit(ada, form.edit()) == ("gone", [])
+
+    draft.refresh_from_db()
+    ada.refresh_from_db()
+    assert (draft.title != "Too late", ada.note, ada.revoked_at is not None) == (True, "", True)
 
 
 def test_a_page_without_a_known_state_saves_every_difference_as_before(client, draft, invite):
