@@ -1,6 +1,7 @@
 """Invitations in the admin: the talk's "Invite speakers" page and action, "Revoke link",
-each speaker's status on the talk form and list, the recording-consent warning, and the
-speakers' proposals, accepted or rejected with their old → new values."""
+each speaker's status on the talk form and list, the recording-consent warning, every
+invitation on a list of its own, and the speakers' proposals, accepted or rejected with
+their old → new values."""
 
 import difflib
 
@@ -12,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
 from seminars.invitations import services
 from seminars.invitations.models import Invitation, Proposal
@@ -236,6 +238,121 @@ FIELD_LABELS = {
     "affiliation": "Affiliation at the talk",
     "photo": "Photo",
 }
+
+
+class LinkFilter(admin.SimpleListFilter):
+    title = "link"
+    parameter_name = "link"
+
+    def lookups(self, request, model_admin):
+        return (("works", "Works"), ("revoked", "Revoked"), ("over", "Talk over"))
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "works":
+            return queryset.live(now)
+        if self.value() == "revoked":
+            return queryset.exclude(revoked_at=None)
+        if self.value() == "over":
+            return queryset.filter(revoked_at=None, talk_speaker__talk__end__lte=now)
+        return queryset
+
+
+@admin.register(Invitation)
+class InvitationAdmin(OrganiserScopedAdminMixin, admin.ModelAdmin):
+    """Every invitation of the organiser's series, to read (the talk form invites and revokes
+    one by one; "Revoke" here does it for many). The link itself is never shown: it is the
+    speaker's key."""
+
+    list_display = (
+        "speaker",
+        "talk_link",
+        "talk_start",
+        "status",
+        "invited_at",
+        "responded_at",
+        "consent_recording",
+        "consent_publish_recording",
+        "link",
+        "note_start",
+    )
+    list_filter = ("status", LinkFilter, "talk_speaker__talk__series")
+    search_fields = ("talk_speaker__speaker__name", "talk_speaker__talk__title")
+    list_select_related = ("talk_speaker__speaker", "talk_speaker__talk__series")
+    fields = (
+        "speaker",
+        "talk_link",
+        "talk_start",
+        "status",
+        "invited_at",
+        "invited_by",
+        "responded_at",
+        "revoked_at",
+        "consent_recording",
+        "consent_publish_recording",
+        "note",
+    )
+    readonly_fields = fields
+    actions = ("revoke_links",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # what was said stays; revoking kills the link
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("seminars.change_talk")
+
+    @admin.display(description="Speaker", ordering="talk_speaker__speaker__name")
+    def speaker(self, invitation):
+        return invitation.talk_speaker.speaker.name
+
+    @admin.display(description="Talk", ordering="talk_speaker__talk__title")
+    def talk_link(self, invitation):
+        talk = invitation.talk_speaker.talk
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:seminars_talk_change", args=[talk.pk]), talk
+        )
+
+    @admin.display(description="Starts", ordering="talk_speaker__talk__start")
+    def talk_start(self, invitation):
+        talk = invitation.talk_speaker.talk
+        return talk.start.astimezone(talk.series.zoneinfo).strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description="Link")
+    def link(self, invitation):
+        if invitation.revoked_at is not None:
+            return "revoked"
+        if invitation.talk_speaker.talk.end <= timezone.now():
+            return "talk over"
+        return "works"
+
+    @admin.display(description="Note to the organisers")
+    def note_start(self, invitation):
+        return Truncator(invitation.note).chars(80) or "—"
+
+    @admin.action(
+        description="Revoke the links of the selected invitations", permissions=["revoke"]
+    )
+    def revoke_links(self, request, queryset):
+        revoked = 0
+        for invitation in queryset.filter(revoked_at=None).select_related(
+            "talk_speaker__speaker", "talk_speaker__talk"
+        ):
+            services.revoke_invitation(invitation)
+            self.log_change(request, invitation.talk, f"Revoked the link of {invitation.speaker}.")
+            revoked += 1
+        self.message_user(
+            request,
+            f"Revoked {revoked} link(s); invite again from the talk for a new one."
+            if revoked
+            else "Nothing to revoke: the selected links were already revoked.",
+            messages.SUCCESS if revoked else messages.INFO,
+        )
 
 
 @admin.register(Proposal)

@@ -1,0 +1,118 @@
+"""What a member of the "Seminar organisers" group (staff, not a superuser) can do with the
+speakers of their series: read every invitation, revoke links, review proposals, and add
+the talk's materials. Until migration 0028 only superusers could."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+
+from seminars.invitations.models import Invitation, Proposal
+from seminars.invitations.services import invite_speakers
+from seminars.models import Material, Talk
+from tests.factories import SeriesFactory
+from tests.seminars.invitations.conftest import talk_with_speakers
+from tests.seminars.invitations.test_admin import proposal_for
+from tests.seminars.materials.test_views import PDF, upload
+
+pytestmark = pytest.mark.django_db
+
+INVITATIONS = reverse("admin:seminars_invitation_changelist")
+
+
+@pytest.fixture
+def member(series):
+    user = get_user_model().objects.create(username="mina", is_staff=True)
+    user.groups.add(Group.objects.get(name="Seminar organisers"))
+    series.organisers.add(user)
+    return user
+
+
+@pytest.fixture
+def member_client(member) -> Client:
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+def test_the_invitations_list_shows_the_members_series_only_and_never_a_link_or_address(
+    member_client, draft, invite, organiser, now
+):
+    ada, grace = invite(draft)
+    elsewhere = talk_with_speakers(SeriesFactory(name="Elsewhere"), Talk.Status.DRAFT, "Alan Kay")
+    [kay] = invite_speakers(elsewhere, organiser, now).invited
+    Client().post(f"/speak/{ada.token}/", {"answer": "confirm"})
+
+    response = member_client.get(INVITATIONS)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert ("Ada Lovelace" in body, "Grace Hopper" in body, "Alan Kay" in body) == (
+        True,
+        True,
+        False,
+    )
+    assert [row.pk for row in response.context["cl"].result_list] == [grace.pk, ada.pk]
+    assert "@example.org" not in body
+    assert [token in body for token in (ada.token, grace.token, kay.token)] == [False] * 3
+    confirmed = member_client.get(INVITATIONS, {"status__exact": "confirmed"})
+    assert [row.pk for row in confirmed.context["cl"].result_list] == [ada.pk]
+    page = member_client.get(reverse("admin:seminars_invitation_change", args=[ada.pk]))
+    assert (page.status_code, ada.token in page.content.decode()) == (200, False)
+    assert (
+        member_client.get(reverse("admin:seminars_invitation_change", args=[kay.pk])).status_code
+        == 404
+    )
+
+
+def test_a_member_revokes_links_from_the_list_and_they_stop_working(member_client, draft, invite):
+    ada, grace = invite(draft)
+
+    response = member_client.post(
+        INVITATIONS,
+        {"action": "revoke_links", "_selected_action": [ada.pk, grace.pk]},
+        follow=True,
+    )
+
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        "Revoked 2 link(s); invite again from the talk for a new one."
+    ]
+    assert Client().get(f"/speak/{ada.token}/").status_code == 404
+    assert Invitation.objects.filter(revoked_at=None).count() == 0
+    works = member_client.get(INVITATIONS, {"link": "works"})
+    assert list(works.context["cl"].result_list) == []
+
+
+def test_a_junk_link_filter_is_not_an_error(member_client, draft, invite):
+    invite(draft)
+    assert member_client.get(INVITATIONS, {"link": "junk"}).status_code == 200
+
+
+def test_a_member_reviews_and_accepts_a_speakers_proposal(member_client, published, invite, member):
+    [dijkstra] = invite(published)
+    proposal = proposal_for(Client(), dijkstra, title="Goto considered harmful")
+
+    assert member_client.get(reverse("admin:seminars_proposal_changelist")).status_code == 200
+    member_client.post(
+        reverse("admin:seminars_proposal_decide", args=[proposal.pk]), {"decision": "accept"}
+    )
+
+    published.refresh_from_db()
+    proposal.refresh_from_db()
+    assert (published.title, proposal.status, proposal.decided_by) == (
+        "Goto considered harmful",
+        Proposal.Status.ACCEPTED,
+        member,
+    )
+
+
+def test_a_member_sees_and_adds_the_talks_materials(member_client, draft, media_root):
+    page = member_client.get(reverse("admin:seminars_talk_change", args=[draft.pk]))
+    assert 'name="materials-TOTAL_FORMS"' in page.content.decode()
+
+    response = upload(member_client, draft, PDF)
+
+    assert response.status_code == 302
+    assert list(Material.objects.filter(talk=draft).values_list("kind", flat=True)) == ["slides"]
