@@ -113,8 +113,12 @@
         });
     }
 
-    window.addEventListener("load", nameEmptyChoices);
-    document.addEventListener("formset:added", () => setTimeout(nameEmptyChoices));
+    // select2 draws its boxes when jQuery's ready queue runs, which can come after "load", and
+    // redraws one whenever its choice is cleared: name them whenever the page's markup changes.
+    new MutationObserver(nameEmptyChoices).observe(document.documentElement, {
+        childList: true,
+        subtree: true,
+    });
 
     document.addEventListener("DOMContentLoaded", () => {
         document.querySelectorAll("input.row-order").forEach((input) => {

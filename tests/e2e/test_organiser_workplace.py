@@ -99,6 +99,20 @@ def test_speakers_reordered_with_the_keyboard_save_in_that_order(
     assert speaker_names(talk) == ["Grace", "Barbara", "Ada"]
 
 
+def test_every_speaker_choice_has_a_name_for_screen_readers(site, page, organiser, talk):
+    log_in(page, site)
+    page.goto(f"{site.url}/admin/seminars/talk/{talk.pk}/change/")
+    group = page.locator("#talk_speakers-group")
+    boxes = group.locator(".field-speaker .select2-selection__rendered[role=textbox]")
+    expect(boxes).to_have_count(4)  # three speakers and the empty extra row
+
+    group.locator(".add-row a").click()
+
+    expect(boxes).to_have_count(5)
+    expect(boxes.last).to_have_attribute("title", "Choose a speaker")
+    assert axe_violations(page, "#talk_speakers-group") == []
+
+
 def test_speakers_reordered_by_drag_and_drop_save_in_that_order(site, page, organiser, talk):
     log_in(page, site)
     page.goto(f"{site.url}/admin/seminars/talk/{talk.pk}/change/")
