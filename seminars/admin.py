@@ -25,8 +25,11 @@ from seminars.materials.files import delete_material_files, validate_pdf
 from seminars.materials.widgets import MaterialFileInput
 from seminars.models import (
     Announcement,
+    Delivery,
     EventType,
+    Invitation,
     Material,
+    Proposal,
     Series,
     Talk,
     TalkSpeaker,
@@ -257,6 +260,9 @@ class EventTypeAdmin(SluggedAdmin):
         protected = [*protected, *(f"Talk: {talk}" for talk in in_use)]
         return deleted, model_count, perms_needed, protected
 
+
+# What follows a talk into its deletion without a delete permission of its own.
+TALK_RECORDS = (Invitation, Delivery, Proposal)
 
 TALK_READONLY_FIELDS = ("uid", "sequence", "previous_start", "created", "updated")
 # The talk form as the admin shows it, and the one list of its fields: the form's Meta.fields
@@ -663,6 +669,9 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, InvitationAdminM
         # A published talk is in people's calendars: deleting it would leave them at the old
         # time with no word. Cancelling tells every subscriber; only drafts may be deleted.
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Invitations, their mail and speakers' proposals are records of the talk that nobody
+        # deletes one by one (their admins are read-only): they go with the draft.
+        perms_needed -= {str(model._meta.verbose_name) for model in TALK_RECORDS}
         public = [talk for talk in objs if talk.is_public]
         protected = [
             *protected,

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from seminars.invitations.models import Invitation, Proposal
 from seminars.invitations.services import invite_speakers
-from seminars.models import Material, Talk
+from seminars.models import Delivery, Material, Talk
 from tests.factories import SeriesFactory
 from tests.seminars.invitations.conftest import talk_with_speakers
 from tests.seminars.invitations.test_admin import proposal_for
@@ -116,3 +116,22 @@ def test_a_member_sees_and_adds_the_talks_materials(member_client, draft, media_
 
     assert response.status_code == 302
     assert list(Material.objects.filter(talk=draft).values_list("kind", flat=True)) == ["slides"]
+
+
+@pytest.mark.parametrize("who", ["superuser", "member"])
+def test_a_draft_whose_speakers_were_invited_can_be_deleted(who, draft, invite, organiser, member):
+    invitations = invite(draft)  # queues their invitation mail
+    Proposal.objects.create(invitation=invitations[0], talk=draft, title="A better title")
+    assert Delivery.objects.filter(invitation__in=invitations).count() == 2
+    staff = Client()
+    staff.force_login(organiser if who == "superuser" else member)
+    url = reverse("admin:seminars_talk_delete", args=[draft.pk])
+
+    confirm = staff.get(url)
+    deleted = staff.post(url, {"post": "yes"})
+
+    assert confirm.status_code == 200
+    assert confirm.context["perms_lacking"] == set()
+    assert deleted.status_code == 302
+    assert not Talk.objects.filter(pk=draft.pk).exists()
+    assert not Invitation.objects.filter(pk__in=[i.pk for i in invitations]).exists()
