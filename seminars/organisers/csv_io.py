@@ -953,27 +953,38 @@ def write_links(
     affiliations: dict[str, Affiliation],
     event_types: dict[str, EventType],
 ) -> None:
-    """Replace the speakers (in order) and event types of the `relinked` talks."""
+    """Set the speakers (in order) and event types of the `relinked` talks.
+
+    A speaker who stays on a talk keeps their link, and with it their invitation (answer,
+    consent, note); only the speakers the file drops lose theirs."""
     updated = [talk.pk for row, talk in relinked if row.talk is not None]
-    TalkSpeaker.objects.filter(talk__in=updated).delete()
+    current = {
+        (link.talk_id, link.speaker_id): link
+        for link in TalkSpeaker.objects.filter(talk__in=updated)
+    }
     tags = Talk.event_types.through
     tags.objects.filter(talk__in=updated).delete()
-    links, tagged = [], []
+    kept, added, tagged = [], [], []
     for row, talk in relinked:
         for order, cell in enumerate(row.speakers):
             speaker = speakers.get(cell) or new_speakers[cell.name]
             # Without one in the cell, the speaker's current affiliation (as TalkSpeaker.save).
             affiliation = affiliations.get(cell.affiliation) if cell.affiliation else None
-            links.append(
-                TalkSpeaker(
-                    talk=talk,
-                    speaker=speaker,
-                    affiliation_id=affiliation.pk if affiliation else speaker.affiliation_id,
-                    order=order,
+            affiliation_id = affiliation.pk if affiliation else speaker.affiliation_id
+            link = current.pop((talk.pk, speaker.pk), None)
+            if link is None:
+                added.append(
+                    TalkSpeaker(
+                        talk=talk, speaker=speaker, affiliation_id=affiliation_id, order=order
+                    )
                 )
-            )
+            else:
+                link.affiliation_id, link.order = affiliation_id, order
+                kept.append(link)
         tagged += [tags(talk=talk, eventtype=event_types[name]) for name in row.event_types]
-    TalkSpeaker.objects.bulk_create(links, batch_size=WRITE_BATCH)
+    TalkSpeaker.objects.filter(pk__in=[link.pk for link in current.values()]).delete()
+    TalkSpeaker.objects.bulk_update(kept, ["affiliation", "order"], batch_size=WRITE_BATCH)
+    TalkSpeaker.objects.bulk_create(added, batch_size=WRITE_BATCH)
     tags.objects.bulk_create(tagged, batch_size=WRITE_BATCH)
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from seminars.models import ContentVersion, EventType, Series, Talk
+from seminars.models import ContentVersion, EventType, Invitation, Series, Talk
 from seminars.organisers.csv_io import (
     COLUMNS,
     CSV_COLUMNS,
@@ -246,6 +246,41 @@ def test_csv_import_updates_the_talk_whose_uid_it_names(superuser):
         for link in Talk.objects.with_speakers().get(pk=talk.pk).speaker_links()
     ] == [("Bo Two", "Lab Two"), ("Ada One", Speaker.objects.get(name="Ada One").affiliation.name)]
     assert Talk.objects.count() == 1
+
+
+def test_csv_import_changing_the_speakers_keeps_the_invitations_of_those_who_stay(superuser):
+    ada, cy = SpeakerFactory(name="Ada One"), SpeakerFactory(name="Cy Three")
+    talk = TalkFactory(speakers=[ada, cy])
+    answered = {
+        link.speaker.name: Invitation.objects.create(
+            talk_speaker=link,
+            invited_at=talk.start - datetime.timedelta(days=30),
+            status=Invitation.Status.CONFIRMED,
+            consent_recording=True,
+            note="I need a projector.",
+        )
+        for link in talk.talk_speakers.all()
+    }
+    text = versioned_csv_text(
+        f"{talk.uid},,{talk.title},published,2026-12-08T13:00:00-05:00,,{talk.series.name},"
+        f"Bo Two (Lab Two); Ada One (Lab Nine),,,,,{talk.edit_version}"
+    )
+
+    import_talks(text, superuser)
+
+    links = list(Talk.objects.get(pk=talk.pk).talk_speakers.order_by("order"))
+    assert [(link.speaker.name, link.affiliation.name) for link in links] == [
+        ("Bo Two", "Lab Two"),
+        ("Ada One", "Lab Nine"),
+    ]
+    kept = Invitation.objects.get(pk=answered["Ada One"].pk)
+    assert (kept.talk_speaker, kept.status, kept.consent_recording, kept.note) == (
+        links[1],
+        Invitation.Status.CONFIRMED,
+        True,
+        "I need a projector.",
+    )
+    assert not Invitation.objects.filter(pk=answered["Cy Three"].pk).exists()
 
 
 def test_csv_import_of_an_unchanged_talk_leaves_it_alone(superuser):
