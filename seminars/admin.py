@@ -42,7 +42,7 @@ from seminars.organisers.admin_mixins import (
     TalkToolsAdminMixin,
 )
 from seminars.organisers.forms import AgendaForm, PlanTermForm
-from seminars.organisers.ordering import MOVE_FIELD, OrderedTabularInline
+from seminars.organisers.ordering import MOVE_FIELD, OrderedRowsFormSet, OrderedTabularInline
 from seminars.organisers.planning import create_placeholders, plan_term
 from seminars.services import cancel_talk, duplicate_talk, publish_talk, touch_talk
 from speakers import admin as speakers_admin
@@ -407,8 +407,54 @@ class TalkAdminForm(forms.ModelForm):
         )
 
 
+class TalkSpeakerFormSet(OrderedRowsFormSet):
+    """The talk's speakers, where a link (and so its invitation) stays with its speaker.
+
+    Django would save another person picked in a row onto that row's link, so the speaker
+    before would keep a working link to a page showing the new speaker's details and answers.
+    Here the link goes with its speaker: to the row that speaker moved to, or away with them.
+    """
+
+    def save(self, commit=True):
+        newcomers = self.keep_links_with_their_speakers() if commit else []
+        saved = super().save(commit)  # which passes over rows without a link
+        for form in newcomers:
+            form.save()
+            self.new_objects.append(form.instance)
+        return [*saved, *(form.instance for form in newcomers)]
+
+    def keep_links_with_their_speakers(self) -> list[forms.ModelForm]:
+        """Give each row whose speaker changed the link that speaker had, if any; return the
+        rows of speakers new to the talk."""
+        deleted = [form.instance.pk for form in self.deleted_forms if form.instance.pk]
+        moved = [
+            form
+            for form in self.initial_forms
+            if form not in self.deleted_forms and "speaker" in form.changed_data
+        ]
+        stored = TalkSpeaker.objects.in_bulk([form.instance.pk for form in moved])
+        freed = {link.speaker_id: link for link in stored.values()}
+        newcomers = []
+        for form in moved:
+            link = form.instance
+            # The link of the speaker now in this row, if another row let go of them.
+            own = freed.pop(link.speaker_id, None)
+            link.pk, link._state.adding = (own.pk, False) if own else (None, True)
+            if "affiliation" not in form.changed_data:
+                # That speaker's affiliation at the talk, or (newly added) their current one.
+                link.affiliation_id = own.affiliation_id if own else None
+            if own is None:
+                newcomers.append(form)
+        # Before any row is saved, so that a speaker may take a place another row held.
+        TalkSpeaker.objects.filter(
+            pk__in=[*deleted, *(link.pk for link in freed.values())]
+        ).delete()
+        return newcomers
+
+
 class TalkSpeakerInline(OrderedTabularInline):
     model = TalkSpeaker
+    formset = TalkSpeakerFormSet
     verbose_name = "speaker"
     verbose_name_plural = "speakers, in order (drag a row, or press its arrows, to move it)"
     fields = ("speaker", "affiliation", "order")

@@ -288,3 +288,60 @@ def test_another_series_organiser_cannot_see_or_decide_a_proposal(client, publis
     assert response.status_code == 404
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.PENDING
+
+
+def test_another_person_in_a_speakers_row_does_not_inherit_the_invitation(
+    olga_client, client, draft, invite
+):
+    from tests.seminars.organisers.test_ordering import form_data, stored_rows
+
+    ada_invitation, grace_invitation = invite(draft)
+    client.post(f"/speak/{ada_invitation.token}/", {"answer": "confirm"})
+    ada, grace = stored_rows(draft)
+    bob = SpeakerFactory(name="Bob Barker")
+    rows = [(ada[0], bob, 0), grace]  # the organiser picks Bob in Ada's row
+
+    response = olga_client.post(
+        reverse("admin:seminars_talk_change", args=[draft.pk]), form_data(draft, rows)
+    )
+
+    assert response.status_code == 302
+    assert [
+        (link.speaker.name, link.affiliation_id) for link in draft.talk_speakers.order_by("order")
+    ] == [("Bob Barker", bob.affiliation_id), ("Grace Hopper", grace[0].affiliation_id)]
+    # Ada's link to speak no longer opens (it would have shown Bob's details to Ada).
+    assert client.get(f"/speak/{ada_invitation.token}/").status_code == 404
+    assert list(Invitation.objects.filter(talk_speaker__talk=draft)) == [grace_invitation]
+    assert client.get(f"/speak/{grace_invitation.token}/").status_code == 200
+
+
+def test_speakers_swapped_between_rows_keep_their_own_invitations(olga_client, draft, invite):
+    from tests.seminars.organisers.test_ordering import form_data, stored_rows
+
+    ada_invitation, grace_invitation = invite(draft)
+    ada, grace = stored_rows(draft)
+    rows = [(ada[0], grace[1], 0), (grace[0], ada[1], 1)]
+
+    response = olga_client.post(
+        reverse("admin:seminars_talk_change", args=[draft.pk]), form_data(draft, rows)
+    )
+
+    assert response.status_code == 302
+    assert [
+        (link.speaker.name, [invitation.pk for invitation in link.invitations.all()])
+        for link in draft.talk_speakers.order_by("order")
+    ] == [("Grace Hopper", [grace_invitation.pk]), ("Ada Lovelace", [ada_invitation.pk])]
+
+
+def test_a_deleted_rows_speaker_picked_in_another_row_saves(olga_client, draft, invite):
+    from tests.seminars.organisers.test_ordering import form_data, stored_rows
+
+    invite(draft)
+    ada, grace = stored_rows(draft)
+    data = form_data(draft, [ada, (grace[0], ada[1], 1)], **{"talk_speakers-0-DELETE": "on"})
+
+    response = olga_client.post(reverse("admin:seminars_talk_change", args=[draft.pk]), data)
+
+    assert response.status_code == 302
+    assert [link.speaker.name for link in draft.talk_speakers.all()] == ["Ada Lovelace"]
+    assert not Invitation.objects.filter(talk_speaker__talk=draft).exists()
