@@ -111,10 +111,11 @@ def test_schemas_name_exactly_the_fields_the_api_gives(client, demo):
     assert {SeriesData.__name__, SpeakerData.__name__} <= set(schemas)
 
 
-# Slow (about a minute), so CI runs it in `make test-slow`, in a process of its own: the live
-# server's transactional flush would otherwise disturb the backup tests' content types.
+# Slow (about a minute), so CI runs it in `make test-slow`. serialized_rollback: the flush
+# after a live server's test would otherwise recreate the content types that the next
+# serialized-rollback test (backups, migrations) restores, and that test would fail.
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_schemathesis_finds_no_failure_in_the_live_api(live_server, demo_data, settings, now):
     settings.SITE_URL = live_server.url
     load_demo(demo_data)
