@@ -55,7 +55,7 @@ def invitation_mail(delivery: Delivery, now: datetime.datetime) -> Message:
         "series": talk.series.name,
         "when": formatting.when(talk),
         "place": talk.place,
-        "link": absolute_url(invitation.get_absolute_url()),
+        "link": absolute_url(invitation.private_link_path()),
         "note": invitation.note,
         "admin_url": absolute_url(reverse("admin:seminars_talk_change", args=[talk.pk])),
         "SITE_NAME": settings.SITE_NAME,

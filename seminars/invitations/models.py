@@ -105,7 +105,9 @@ class Invitation(models.Model):
         # Never the address: this string shows in admin messages and logs.
         return f"Invitation of {self.talk_speaker.speaker} to “{self.talk_speaker.talk}”"
 
-    def get_absolute_url(self):
+    # Not get_absolute_url: the admin would offer the speaker's private link as "View on site"
+    # to every organiser, and the link is the speaker's alone.
+    def private_link_path(self) -> str:
         return reverse("seminars:speak", kwargs={"token": self.token})
 
     @property

@@ -135,3 +135,19 @@ def test_a_draft_whose_speakers_were_invited_can_be_deleted(who, draft, invite, 
     assert deleted.status_code == 302
     assert not Talk.objects.filter(pk=draft.pk).exists()
     assert not Invitation.objects.filter(pk__in=[i.pk for i in invitations]).exists()
+
+
+def test_no_admin_page_or_shortcut_leads_to_a_speakers_private_link(member_client, draft, invite):
+    from django.contrib.contenttypes.models import ContentType
+
+    ada, _ = invite(draft)
+    page = member_client.get(reverse("admin:seminars_invitation_change", args=[ada.pk]))
+    content_type = ContentType.objects.get_for_model(Invitation)
+
+    shortcut = member_client.get(f"/admin/r/{content_type.pk}/{ada.pk}/")
+
+    assert page.status_code == 200
+    assert ada.token not in page.content.decode()
+    assert "View on site" not in page.content.decode()
+    assert shortcut.status_code == 404
+    assert ada.token not in shortcut.get("Location", "")
