@@ -41,17 +41,26 @@ def touch_talk(talk: Talk) -> None:
 
 @transaction.atomic
 def duplicate_talk(talk: Talk, weeks: int = 1) -> Talk:
-    """Return a draft copy of `talk` `weeks` later, same wall-clock time, speakers and tags;
-    raise ValidationError if the copy would fall outside TALK_YEARS."""
+    """Return a draft copy of `talk` `weeks` later: the same wall-clock time, place, online
+    link, audience and registration, content, speakers and tags; raise ValidationError if the
+    copy would fall outside TALK_YEARS.
+
+    The copy is a new event: its own uid, slug, calendar sequence and history, and no
+    materials or invitations (those belong to the talk that took place).
+    """
     zone = talk.series.zoneinfo
     copy = Talk.objects.create(
         title=talk.title,
         series=talk.series,
         start=shift_wall_clock(talk.start, zone, weeks),
         end=shift_wall_clock(talk.end, zone, weeks),
+        venue_id=talk.venue_id,
         location=talk.location,
         online_url=talk.online_url,
         online_link_visibility=talk.online_link_visibility,
+        audience=talk.audience,
+        registration_required=talk.registration_required,
+        registration_url=talk.registration_url,
         is_placeholder=talk.is_placeholder,
         abstract=talk.abstract,
         host=talk.host,
