@@ -14,11 +14,19 @@ from collections.abc import Iterator
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from seminars.models import ContentVersion, EventType, Invitation, Series, Talk, TalkSpeaker
+from seminars.models import (
+    ContentVersion,
+    EventType,
+    Invitation,
+    Series,
+    Talk,
+    TalkSpeaker,
+    Venue,
+)
 from speakers.models import Affiliation, Speaker
 
 # An invitation carries the speaker's consent to publish the recording.
-WATCHED_MODELS = (Talk, TalkSpeaker, Series, EventType, Speaker, Affiliation, Invitation)
+WATCHED_MODELS = (Talk, TalkSpeaker, Series, EventType, Speaker, Affiliation, Invitation, Venue)
 WATCHED_RELATIONS = (Talk.event_types.through, Talk.speakers.through)
 M2M_CHANGES = {"post_add", "post_remove", "post_clear"}
 # Set inside one_bump(): the saves of an import bump once at the end, not once a row (each
@@ -53,6 +61,8 @@ def is_public_change(instance=None, **kwargs) -> bool:
         return True
     if isinstance(instance, Speaker):
         return Talk.objects.public().filter(talk_speakers__speaker=instance).exists()
+    if isinstance(instance, Venue):
+        return Talk.objects.public().filter(venue=instance).exists()
     if isinstance(instance, Affiliation):
         return (
             Talk.objects.public()

@@ -15,6 +15,7 @@ from tests.factories import (
     NewSeriesFactory,
     SpeakerFactory,
     TalkFactory,
+    VenueFactory,
     make_talks,
 )
 from tests.query_budgets import QUERIES
@@ -188,6 +189,21 @@ def test_content_version_stays_on_changes_only_drafts_see(talk, draft, change):
     change(talk, draft)
 
     assert counter() == before
+
+
+def test_a_venue_edit_bumps_the_content_version_only_if_a_public_talk_is_there(talk, draft):
+    venue, drafts_venue = VenueFactory(name="G115"), VenueFactory(name="Back room")
+    Talk.objects.filter(pk=talk.pk).update(venue=venue)  # no signal, as the fixture's own
+    Talk.objects.filter(pk=draft.pk).update(venue=drafts_venue)
+    before = counter()
+
+    drafts_venue.name = "Backer room"
+    drafts_venue.save()
+    after_the_drafts = counter()
+    venue.name = "G999"
+    venue.save()
+
+    assert (after_the_drafts, counter() > before) == (before, True)
 
 
 def test_content_version_bumps_when_a_talk_is_unpublished(talk):

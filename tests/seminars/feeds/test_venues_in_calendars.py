@@ -141,3 +141,21 @@ def test_changing_the_venue_moves_the_event_sequence(clock):
     talk.save()
 
     assert event_lines(talk, "SEQUENCE") == ["SEQUENCE:1"]
+
+
+def test_a_venue_renamed_in_the_admin_reaches_subscribers_and_pages(clock, client, staff_client):
+    from tests.seminars.organisers.test_history import opened_form
+
+    venue = VenueFactory(name="G115", address="1 Old Street")
+    talk = WeeklyTalkFactory(venue=venue, location="")
+    feed = client.get("/calendar.ics")
+    client.get(talk.get_absolute_url())  # cached
+    data = opened_form(staff_client, venue) | {"name": "G999", "address": "99 New Street"}
+
+    response = staff_client.post(f"/admin/seminars/venue/{venue.pk}/change/", data)
+    again = client.get("/calendar.ics", headers={"if-none-match": feed["ETag"]})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert again.status_code == 200
+    assert b"LOCATION:G999\\, 99 New Street" in again.content
+    assert "G999" in client.get(talk.get_absolute_url()).content.decode()
