@@ -682,8 +682,9 @@ class Talk(SluggedModel):
     PUBLIC_STATUSES = (Status.PUBLISHED, Status.CANCELLED)
 
     # A change to any of these is a change subscribers' calendars must pick up (RFC 5545
-    # §3.8.7.4: SEQUENCE goes up when DTSTART, DTEND, LOCATION, SUMMARY or STATUS change).
-    SEQUENCE_FIELDS = ("start", "end", "venue_id", "location", "title", "status")
+    # §3.8.7.4: SEQUENCE goes up when DTSTART, DTEND, LOCATION, SUMMARY or STATUS change; a
+    # placeholder's STATUS is TENTATIVE).
+    SEQUENCE_FIELDS = ("start", "end", "venue_id", "location", "title", "status", "is_placeholder")
 
     title = OneLineCharField(max_length=300)
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="talks")

@@ -60,6 +60,7 @@ def test_talk_blank_end_and_location_take_the_series_defaults():
         ("location", "Another room"),
         ("title", "A new title"),
         ("status", Talk.Status.CANCELLED),
+        ("is_placeholder", True),  # STATUS:CONFIRMED becomes TENTATIVE
     ],
 )
 def test_talk_sequence_goes_up_when_a_calendar_field_changes(field, value):
