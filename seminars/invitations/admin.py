@@ -276,7 +276,11 @@ class InvitationAdmin(OrganiserScopedAdminMixin, admin.ModelAdmin):
         "link",
         "note_start",
     )
-    list_filter = ("status", LinkFilter, "talk_speaker__talk__series")
+    list_filter = (
+        "status",
+        LinkFilter,
+        ("talk_speaker__talk__series", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("talk_speaker__speaker__name", "talk_speaker__talk__title")
     list_select_related = ("talk_speaker__speaker", "talk_speaker__talk__series")
     fields = (

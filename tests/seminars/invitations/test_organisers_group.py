@@ -151,3 +151,27 @@ def test_no_admin_page_or_shortcut_leads_to_a_speakers_private_link(member_clien
     assert "View on site" not in page.content.decode()
     assert shortcut.status_code == 404
     assert ada.token not in shortcut.get("Location", "")
+
+
+def test_the_invitations_series_filter_offers_only_the_members_series(
+    member_client, member, draft, invite, organiser, now, series
+):
+    invite(draft)
+    second = SeriesFactory(name="Colloquium")
+    second.organisers.add(member)
+    invite(talk_with_speakers(second, Talk.Status.DRAFT, "Barbara Liskov"))
+    elsewhere = talk_with_speakers(SeriesFactory(name="Secret drafts"), Talk.Status.DRAFT, "Alan")
+    invite_speakers(elsewhere, organiser, now)
+
+    response = member_client.get(INVITATIONS)
+
+    [series_filter] = [
+        spec
+        for spec in response.context["cl"].filter_specs
+        if getattr(spec, "field_path", None) == "talk_speaker__talk__series"
+    ]
+    assert sorted(series_filter.lookup_choices) == [
+        (series.pk, series.name),
+        (second.pk, "Colloquium"),
+    ]
+    assert "Secret drafts" not in response.content.decode()
