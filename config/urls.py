@@ -7,6 +7,8 @@ from seminars.organisers.view_on_site import scoped_shortcut
 from seminars.urls import people_urlpatterns
 from speakers.views import media_file
 
+handler400 = "seminars.http.errors.bad_request"
+
 urlpatterns = [
     path(
         "admin/",

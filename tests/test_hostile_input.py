@@ -154,3 +154,21 @@ def test_every_route_survives_every_known_nasty_value(client, demo, route):
         query = "&".join(f"{key}={encode(value)}&{key}={encode(value + '2')}" for key in QUERY_KEYS)
         response = client.get(f"{fill(route, value)}?{query}")
         assert response.status_code in ACCEPTABLE, (route, value, response.status_code)
+
+
+@pytest.mark.parametrize("path", ["/", "/subscribe/email/", "/admin/login/"])
+def test_a_form_body_django_cannot_decode_is_a_bad_request(db, path):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    browser.get("/subscribe/email/")  # sets the CSRF cookie
+    token = browser.cookies["csrftoken"].value
+
+    response = browser.post(
+        path,
+        f"csrfmiddlewaretoken={token}&email=someone%40example.org",  # sent as UTF-16
+        content_type="application/x-www-form-urlencoded; charset=utf-16",
+    )
+
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()
