@@ -44,7 +44,13 @@ from seminars.organisers.admin_mixins import (
 from seminars.organisers.forms import AgendaForm, PlanTermForm
 from seminars.organisers.ordering import MOVE_FIELD, OrderedRowsFormSet, OrderedTabularInline
 from seminars.organisers.planning import create_placeholders, plan_term
-from seminars.services import cancel_talk, duplicate_talk, publish_talk, touch_talk
+from seminars.services import (
+    cancel_talk,
+    duplicate_talk,
+    moment_at_wall_clock,
+    publish_talk,
+    touch_talk,
+)
 from speakers import admin as speakers_admin
 from speakers.admin import SluggedAdmin
 from speakers.models import Speaker
@@ -149,8 +155,11 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
         form = PlanTermForm(request.POST or None, initial=initial)
         slots = None
         if request.method == "POST" and form.is_valid():
-            slots = plan_term(series, **form.cleaned_data)
-            if "create" in request.POST:
+            try:
+                slots = plan_term(series, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error("start_time", error)
+            if "create" in request.POST and form.is_valid():
                 created = create_placeholders(series, slots)
                 for talk in created:
                     self.log_addition(request, talk, "Planned as a placeholder.")
@@ -351,7 +360,10 @@ class TalkAdminForm(forms.ModelForm):
                 if value is not None:
                     # The form field read the wall-clock time in the site's timezone.
                     wall_clock = timezone.make_naive(value)
-                    cleaned_data[name] = timezone.make_aware(wall_clock, series.zoneinfo)
+                    try:
+                        cleaned_data[name] = moment_at_wall_clock(wall_clock, series.zoneinfo)
+                    except ValidationError as error:
+                        self.add_error(name, error)
         if self.instance.pk is not None:
             self.refuse_stale_edit(cleaned_data.get("loaded_edit_version"))
             self.name_a_filled_placeholder(cleaned_data)

@@ -4,20 +4,46 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms.utils import from_current_timezone
+from django.utils import timezone
 
 from seminars.models import TALK_YEARS_MESSAGE, Talk, TalkSpeaker, validate_talk_moment
 
 
+def moment_at_wall_clock(wall_clock: datetime.datetime, zone) -> datetime.datetime:
+    """Return the naive `wall_clock` time in `zone` as a moment; raise ValidationError for a
+    time a daylight-saving change skips or repeats there.
+
+    The rule and message of Django's date-time form fields (the talk form's), so that the
+    planner and the Duplicate action refuse what that form refuses: a skipped time would
+    otherwise end no later than it starts.
+    """
+    with timezone.override(zone):
+        return from_current_timezone(wall_clock)
+
+
 def shift_wall_clock(moment: datetime.datetime, zone, weeks: int) -> datetime.datetime:
     """Return `moment` moved by `weeks`, keeping its wall-clock time in `zone` across DST;
-    raise ValidationError if that leaves TALK_YEARS."""
+    raise ValidationError if that leaves TALK_YEARS or is not a time there that day."""
     try:
         local = moment.astimezone(zone).replace(tzinfo=None) + datetime.timedelta(weeks=weeks)
     except OverflowError:
         raise ValidationError(TALK_YEARS_MESSAGE, code="implausible_year") from None
-    shifted = local.replace(tzinfo=zone)
+    shifted = moment_at_wall_clock(local, zone)
     validate_talk_moment(shifted)
     return shifted
+
+
+def later_by(moment: datetime.datetime, length: datetime.timedelta) -> datetime.datetime:
+    """Return the moment `length` after `moment` in elapsed time (Python adds to an aware
+    time's wall clock, which a daylight-saving change in between would stretch or shrink);
+    raise ValidationError if that leaves TALK_YEARS."""
+    try:
+        later = (moment.astimezone(datetime.UTC) + length).astimezone(moment.tzinfo)
+    except OverflowError:
+        raise ValidationError(TALK_YEARS_MESSAGE, code="implausible_year") from None
+    validate_talk_moment(later)
+    return later
 
 
 def publish_talk(talk: Talk) -> Talk:
@@ -48,12 +74,12 @@ def duplicate_talk(talk: Talk, weeks: int = 1) -> Talk:
     The copy is a new event: its own uid, slug, calendar sequence and history, and no
     materials or invitations (those belong to the talk that took place).
     """
-    zone = talk.series.zoneinfo
+    start = shift_wall_clock(talk.start, talk.series.zoneinfo, weeks)
     copy = Talk.objects.create(
         title=talk.title,
         series=talk.series,
-        start=shift_wall_clock(talk.start, zone, weeks),
-        end=shift_wall_clock(talk.end, zone, weeks),
+        start=start,
+        end=later_by(start, talk.end - talk.start),
         venue_id=talk.venue_id,
         location=talk.location,
         online_url=talk.online_url,

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from seminars.formatting import PLACEHOLDER_MARKER
 from seminars.models import Series, Talk
+from seminars.services import later_by, moment_at_wall_clock
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ def plan_term(
     """Return the slots on `weekday` (0 = Monday) at `start_time` series time, every
     `every_weeks` weeks from `first_day` to `last_day`, leaving out `skip_dates`.
 
-    The wall-clock time stays the same across daylight-saving changes. A day on which the
+    The wall-clock time stays the same across daylight-saving changes; raise ValidationError
+    naming the first day on which that time is skipped or repeated. A day on which the
     series already has a talk (any status) is marked taken, so planning again adds nothing.
     """
     zone = series.zoneinfo
@@ -52,8 +54,10 @@ def plan_term(
     slots = []
     while day <= last_day:
         if day not in skip_dates:
-            start = datetime.datetime.combine(day, start_time, zone)
-            slots.append(PlannedSlot(start, start + series.default_duration, taken.get(day)))
+            start = moment_at_wall_clock(datetime.datetime.combine(day, start_time), zone)
+            slots.append(
+                PlannedSlot(start, later_by(start, series.default_duration), taken.get(day))
+            )
         day += datetime.timedelta(weeks=every_weeks)
     return slots
 

@@ -4,6 +4,7 @@ import re
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from seminars.models import Announcement, EventType, Series, Talk, TalkSpeaker
@@ -279,6 +280,39 @@ def test_admin_action_duplicate_makes_a_draft_one_week_later(staff_client):
     assert copy.local_end.isoformat() == "2026-11-03T13:00:00-05:00"
     assert [link.speaker for link in copy.talk_speakers.all()] == speakers
     assert set(copy.event_types.all()) == set(tags)
+
+
+def test_admin_action_duplicate_names_a_week_whose_clocks_skip_the_talks_time(staff_client):
+    # Sunday 2027-03-07 02:30 in New York; a week later 02:30 is skipped (clocks go forward).
+    original = TalkFactory(
+        title="Night owls", start=datetime.datetime(2027, 3, 7, 7, 30, tzinfo=datetime.UTC)
+    )
+
+    response = run_action(staff_client, "duplicate_selected", [original])
+
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        "“Night owls” was not duplicated: 2027-03-14 02:30:00 couldn’t be interpreted in "
+        "time zone America/New_York; it may be ambiguous or it may not exist.",
+        "Made 0 draft cop(ies) one week later.",
+    ]
+    assert list(Talk.objects.all()) == [original]
+
+
+def test_talk_form_refuses_a_time_the_series_clocks_skip(staff_client):
+    series = SeriesFactory(name="Berlin Seminar", timezone="Europe/Berlin")
+    data = talk_form_data(
+        series, start_0="2027-03-28", start_1="02:30", end_0="2027-03-28", end_1="03:30"
+    )
+
+    response = staff_client.post(admin_url(Talk, "add"), data)
+
+    assert response.context["adminform"].form.errors == {
+        "start": [
+            "2027-03-28 02:30:00 couldn’t be interpreted in time zone Europe/Berlin; it may "
+            "be ambiguous or it may not exist."
+        ]
+    }
+    assert not Talk.objects.exists()
 
 
 def test_admin_refuses_to_delete_an_event_type_in_use(staff_client):

@@ -141,6 +141,43 @@ def test_admin_planner_rejects_a_bad_holiday_and_reversed_dates(staff_client):
     }
 
 
+SKIPPED_HOUR = (
+    "2027-03-14 02:30:00 couldn’t be interpreted in time zone America/New_York; it may be "
+    "ambiguous or it may not exist."
+)
+
+
+@pytest.mark.parametrize("button", ["preview", "create"])
+def test_admin_planner_refuses_a_time_that_daylight_saving_skips(staff_client, button):
+    series = SeriesFactory(name="Systems Seminar")
+    url = reverse("admin:seminars_series_plan", args=[series.pk])
+    data = {
+        "first_day": "2027-03-07",
+        "last_day": "2027-03-21",
+        "weekday": "6",
+        "start_time": "02:30",
+        "every_weeks": "1",
+        button: "1",
+    }
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"start_time": [SKIPPED_HOUR]}
+    assert not Talk.objects.exists()
+
+
+def test_plan_keeps_the_length_of_a_slot_that_ends_after_the_clocks_go_forward():
+    series = SeriesFactory(name="Systems Seminar")
+    [slot] = plan_term(
+        series, datetime.date(2027, 3, 14), datetime.date(2027, 3, 14), 6, datetime.time(1, 30)
+    )
+    assert (slot.start.isoformat(), slot.end.isoformat()) == (
+        "2027-03-14T01:30:00-05:00",
+        "2027-03-14T03:30:00-04:00",
+    )
+
+
 # Agenda and clashes
 
 
