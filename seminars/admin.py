@@ -89,6 +89,20 @@ def _talk_nameable_by(user):
     return lambda talk: talk.is_public or talk.series_id in editable
 
 
+def _talk_address_for(user):
+    """Return a function giving the page at which `user` may open a talk: its admin form in a
+    series they edit, else its public page if it is public, else None (the admin form of
+    another organiser's talk would answer them 404)."""
+    editable = set(Series.objects.editable_by(user).values_list("pk", flat=True))
+
+    def address(talk: Talk) -> str | None:
+        if talk.series_id in editable:
+            return reverse("admin:seminars_talk_change", args=[talk.pk])
+        return talk.get_absolute_url() if talk.is_public else None
+
+    return address
+
+
 @admin.register(Series)
 class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin):
     list_display = (
@@ -677,10 +691,10 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, InvitationAdminM
         super().save_model(request, obj, form, change)
         if obj.is_cancelled or obj.is_placeholder:
             return
-        nameable = _talk_nameable_by(request.user)
+        address = _talk_address_for(request.user)
         for other in Talk.objects.clashing_with(obj):
             when = series_time(other.local_start)
-            if nameable(other):
+            if (url := address(other)) is not None:
                 message = format_html(
                     "“{}” overlaps “{}” ({}) in {}. It is saved; change the room or the time "
                     'if that is a mistake. <a href="{}">Open “{}”</a>',
@@ -688,7 +702,7 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, InvitationAdminM
                     other,
                     when,
                     other.place,
-                    reverse("admin:seminars_talk_change", args=[other.pk]),
+                    url,
                     other,
                 )
             else:
@@ -803,6 +817,13 @@ class SpeakerAdmin(speakers_admin.SpeakerAdmin):
     readonly_fields = (*speakers_admin.SpeakerAdmin.readonly_fields, "talk_list")
     fields = (*speakers_admin.SpeakerAdmin.fields, "talk_list")
 
+    def get_object(self, request, object_id, from_field=None):
+        speaker = super().get_object(request, object_id, from_field)
+        if speaker is not None:
+            # Read by talk_list, which the admin calls with the speaker alone.
+            speaker.talk_address = _talk_address_for(request.user)
+        return speaker
+
     @admin.display(description="Talks")
     def talk_list(self, speaker):
         if speaker.pk is None:
@@ -821,7 +842,7 @@ class SpeakerAdmin(speakers_admin.SpeakerAdmin):
                 '<li><a href="{}">{}</a> — {} ({})</li>',
                 (
                     (
-                        reverse("admin:seminars_talk_change", args=[talk.pk]),
+                        speaker.talk_address(talk),
                         talk.title,
                         series_time(talk.local_start),
                         talk.get_status_display(),

@@ -2,6 +2,8 @@
 speakers of their series: read every invitation, revoke links, review proposals, and add
 the talk's materials. Until migration 0028 only superusers could."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -12,10 +14,11 @@ from django.urls import reverse
 from seminars.invitations.models import Invitation, Proposal
 from seminars.invitations.services import invite_speakers
 from seminars.models import Delivery, Material, Talk
-from tests.factories import SeriesFactory
+from tests.factories import SeriesFactory, TalkFactory
 from tests.seminars.invitations.conftest import talk_with_speakers
 from tests.seminars.invitations.test_admin import proposal_for
 from tests.seminars.materials.test_views import PDF, upload
+from tests.seminars.organisers.test_ordering import form_data, stored_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +178,35 @@ def test_the_invitations_series_filter_offers_only_the_members_series(
         (second.pk, "Colloquium"),
     ]
     assert "Secret drafts" not in response.content.decode()
+
+
+def test_a_speakers_talks_link_to_the_public_page_of_another_series_talk(member_client, draft):
+    ada = draft.talk_speakers.get(order=0).speaker
+    elsewhere = TalkFactory(series=SeriesFactory(name="Elsewhere"), title="Engines", speakers=[ada])
+    draft.status = Talk.Status.PUBLISHED
+    draft.save()
+
+    page = member_client.get(reverse("admin:speakers_speaker_change", args=[ada.pk]))
+
+    links = re.findall(r'<li><a href="([^"]+)">([^<]+)</a>', page.content.decode())
+    assert links == [
+        (reverse("admin:seminars_talk_change", args=[draft.pk]), draft.title),
+        (elsewhere.get_absolute_url(), "Engines"),
+    ]
+
+
+def test_a_clash_warning_links_to_the_public_page_of_another_series_talk(member_client, draft):
+    elsewhere = TalkFactory(series=SeriesFactory(name="Elsewhere"), title="Engines")
+
+    response = member_client.post(
+        reverse("admin:seminars_talk_change", args=[draft.pk]),
+        form_data(draft, stored_rows(draft)),
+        follow=True,
+    )
+
+    [warning] = [
+        str(message)
+        for message in get_messages(response.wsgi_request)
+        if message.level_tag == "warning"
+    ]
+    assert warning.endswith(f'<a href="{elsewhere.get_absolute_url()}">Open “Engines”</a>')
