@@ -53,8 +53,10 @@ PAGES = {
     "/": 10,
     "/next/": 3,
     "/talks/talk-1/": 4,
-    "/archive/": 6,
-    "/archive/2026/": 7,
+    # The archive's years also read the timezones the series use (a talk's year is that of
+    # its series' timezone).
+    "/archive/": 7,
+    "/archive/2026/": 8,
     "/series/": 1,
     "/series/test-seminar/": 9,
     "/tags/seminar/": 9,
@@ -75,7 +77,7 @@ PAGES = {
     "/sitemap.xml": 12,
     "/venues/": 1,
     "/venues/shared-hall/": 9,
-    "/archive/?has=slides": 6,
+    "/archive/?has=slides": 7,
 }
 
 # Calendar feeds, built afresh after a change: version, talks, their speakers, their tags,

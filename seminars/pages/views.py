@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -15,7 +17,8 @@ from seminars.feeds.selection import (
 )
 from seminars.http.conditional import cacheable
 from seminars.http.pagecache import visitor
-from seminars.models import TALK_YEARS, EventType, Series, Talk, Venue
+from seminars.models import EventType, Series, Talk, Venue
+from seminars.pages.archive import ArchiveYears
 from seminars.pages.jsonld import as_script_content, talk_event
 from seminars.pages.mixins import RenamedSlugRedirectMixin, TalksOfObjectMixin, paginate
 from seminars.pages.search import MAX_QUERY_LENGTH, search_talks
@@ -110,10 +113,13 @@ class ArchiveView(PublicTalksMixin, ListView):
         except UnknownFeedError as error:
             raise Http404(str(error)) from error
 
+    @cached_property
+    def archive_years(self) -> ArchiveYears:
+        return ArchiveYears.of(Talk.objects.public().past())
+
     def get_context_data(self, **kwargs):
-        years = Talk.objects.public().past().datetimes("start", "year", order="DESC")
         return super().get_context_data(
-            years=[moment.year for moment in years],
+            years=self.archive_years.years,
             has=self.has,
             has_choices=HAS_CHOICES,
             **kwargs,
@@ -124,9 +130,7 @@ class ArchiveYearView(ArchiveView):
     allow_empty = False
 
     def get_queryset(self):
-        if int(self.kwargs["year"]) not in TALK_YEARS:
-            raise Http404("No talks in that year.")
-        return super().get_queryset().filter(start__year=self.kwargs["year"])
+        return self.archive_years.talks_in(super().get_queryset(), int(self.kwargs["year"]))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(year=self.kwargs["year"], **kwargs)
