@@ -78,8 +78,10 @@ def visitor(request: HttpRequest):
 
 def page_key(request: HttpRequest, version: ContentVersion) -> str | None:
     """Return the cache key of the page `request` asks for, or None to not cache it."""
+    # A repeated key keeps its values' order: views read the last one (?page=1&page=2 is
+    # page 2), so sorting them would give ?page=2&page=1 the same key and page.
     query = urlencode(
-        sorted((key, value) for key in PAGE_QUERY_KEYS for value in request.GET.getlist(key))
+        [(key, value) for key in PAGE_QUERY_KEYS for value in request.GET.getlist(key)]
     )
     if len(query) > MAX_KEYED_QUERY_LENGTH:
         return None
