@@ -438,7 +438,8 @@ class TalkSpeakerFormSet(OrderedRowsFormSet):
 
     Django would save another person picked in a row onto that row's link, so the speaker
     before would keep a working link to a page showing the new speaker's details and answers.
-    Here the link goes with its speaker: to the row that speaker moved to, or away with them.
+    Here the link goes with its speaker: to whichever row, stored or new, that speaker is
+    picked in, even if their own row was deleted; or away with them if no row has them.
     """
 
     def save(self, commit=True):
@@ -450,18 +451,26 @@ class TalkSpeakerFormSet(OrderedRowsFormSet):
         return [*saved, *(form.instance for form in newcomers)]
 
     def keep_links_with_their_speakers(self) -> list[forms.ModelForm]:
-        """Give each row whose speaker changed the link that speaker had, if any; return the
-        rows of speakers new to the talk."""
-        deleted = [form.instance.pk for form in self.deleted_forms if form.instance.pk]
+        """Give each row whose speaker changed, and each new row, the link its speaker had,
+        if any; delete the links no row keeps; return the rows of speakers new to the talk.
+
+        A stored row without a link is one whose id named no link of this talk (another
+        talk's, in a forged form): Django passes over it, and so does this.
+        """
+        stored_rows = [form for form in self.initial_forms if form.instance.pk is not None]
+        deleted = [form for form in stored_rows if form in self.deleted_forms]
         moved = [
-            form
-            for form in self.initial_forms
-            if form not in self.deleted_forms and "speaker" in form.changed_data
+            form for form in stored_rows if form not in deleted and "speaker" in form.changed_data
         ]
-        stored = TalkSpeaker.objects.in_bulk([form.instance.pk for form in moved])
+        added = [
+            form
+            for form in self.extra_forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ]
+        stored = TalkSpeaker.objects.in_bulk([form.instance.pk for form in deleted + moved])
         freed = {link.speaker_id: link for link in stored.values()}
         newcomers = []
-        for form in moved:
+        for form in moved + added:
             link = form.instance
             # The link of the speaker now in this row, if another row let go of them.
             own = freed.pop(link.speaker_id, None)
@@ -469,12 +478,14 @@ class TalkSpeakerFormSet(OrderedRowsFormSet):
             if "affiliation" not in form.changed_data:
                 # That speaker's affiliation at the talk, or (newly added) their current one.
                 link.affiliation_id = own.affiliation_id if own else None
-            if own is None:
+            if own is None and form in moved:
                 newcomers.append(form)
+        kept = {link.pk for link in stored.values()} - {link.pk for link in freed.values()}
+        for form in deleted:
+            if form.instance.pk in kept:
+                form.instance.pk = None  # or Django would delete the link another row took
         # Before any row is saved, so that a speaker may take a place another row held.
-        TalkSpeaker.objects.filter(
-            pk__in=[*deleted, *(link.pk for link in freed.values())]
-        ).delete()
+        TalkSpeaker.objects.filter(pk__in=[link.pk for link in freed.values()]).delete()
         return newcomers
 
 

@@ -333,15 +333,89 @@ def test_speakers_swapped_between_rows_keep_their_own_invitations(olga_client, d
     ] == [("Grace Hopper", [grace_invitation.pk]), ("Ada Lovelace", [ada_invitation.pk])]
 
 
-def test_a_deleted_rows_speaker_picked_in_another_row_saves(olga_client, draft, invite):
+def test_a_deleted_rows_speaker_picked_in_another_row_keeps_the_invitation(
+    olga_client, draft, invite
+):
     from tests.seminars.organisers.test_ordering import form_data, stored_rows
 
-    invite(draft)
+    ada_invitation, _ = invite(draft)
     ada, grace = stored_rows(draft)
     data = form_data(draft, [ada, (grace[0], ada[1], 1)], **{"talk_speakers-0-DELETE": "on"})
 
     response = olga_client.post(reverse("admin:seminars_talk_change", args=[draft.pk]), data)
 
     assert response.status_code == 302
-    assert [link.speaker.name for link in draft.talk_speakers.all()] == ["Ada Lovelace"]
-    assert not Invitation.objects.filter(talk_speaker__talk=draft).exists()
+    # Ada stays on the talk, so her link and answers stay; Grace, dropped, loses hers.
+    assert links_and_invitations(draft) == [("Ada Lovelace", ada[0].pk, [ada_invitation.pk])]
+
+
+def links_and_invitations(talk) -> list[tuple[str, int, list[int]]]:
+    return [
+        (link.speaker.name, link.pk, [invitation.pk for invitation in link.invitations.all()])
+        for link in talk.talk_speakers.select_related("speaker").order_by("order")
+    ]
+
+
+def test_a_speaker_replaced_in_a_row_and_picked_in_a_new_row_keeps_the_invitation(
+    olga_client, draft, invite
+):
+    from tests.seminars.organisers.test_ordering import form_data, stored_rows
+
+    ada_invitation, grace_invitation = invite(draft)
+    ada, grace = stored_rows(draft)
+    newcomer = SpeakerFactory(name="Nell Newcomer")
+    rows = [(ada[0], newcomer, 0), grace, (None, ada[1], 2)]
+
+    response = olga_client.post(
+        reverse("admin:seminars_talk_change", args=[draft.pk]), form_data(draft, rows)
+    )
+
+    assert response.status_code == 302
+    [(_, newcomer_link, _), *kept] = links_and_invitations(draft)
+    assert kept == [
+        ("Grace Hopper", grace[0].pk, [grace_invitation.pk]),
+        ("Ada Lovelace", ada[0].pk, [ada_invitation.pk]),
+    ]
+    assert newcomer_link not in (ada[0].pk, grace[0].pk)
+
+
+def test_a_deleted_rows_speaker_picked_in_a_new_row_keeps_the_invitation(
+    olga_client, draft, invite
+):
+    from tests.seminars.organisers.test_ordering import form_data, stored_rows
+
+    ada_invitation, grace_invitation = invite(draft)
+    ada, grace = stored_rows(draft)
+    data = form_data(draft, [ada, grace, (None, ada[1], 2)], **{"talk_speakers-0-DELETE": "on"})
+
+    response = olga_client.post(reverse("admin:seminars_talk_change", args=[draft.pk]), data)
+
+    assert response.status_code == 302
+    assert links_and_invitations(draft) == [
+        ("Grace Hopper", grace[0].pk, [grace_invitation.pk]),
+        ("Ada Lovelace", ada[0].pk, [ada_invitation.pk]),
+    ]
+
+
+def test_a_row_naming_another_talks_speaker_link_is_ignored(olga_client, draft, invite):
+    from tests.seminars.organisers.test_ordering import form_data, stored_rows
+
+    ada_invitation, grace_invitation = invite(draft)
+    ada, grace = stored_rows(draft)
+    other = TalkFactory(title="Elsewhere", speakers=[SpeakerFactory(name="Alan Kay")])
+    foreign_link = other.talk_speakers.get()
+    # A forged row: another talk's link, with Ada (already a speaker of this talk) in it.
+    rows = [(foreign_link, ada[1], 0), grace]
+
+    response = olga_client.post(
+        reverse("admin:seminars_talk_change", args=[draft.pk]), form_data(draft, rows)
+    )
+
+    assert response.status_code == 302
+    assert links_and_invitations(draft) == [
+        ("Ada Lovelace", ada[0].pk, [ada_invitation.pk]),
+        ("Grace Hopper", grace[0].pk, [grace_invitation.pk]),
+    ]
+    assert [(link.pk, link.speaker.name) for link in other.talk_speakers.all()] == [
+        (foreign_link.pk, "Alan Kay")
+    ]
