@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.http import parse_etags
 from django.views.decorators.csrf import csrf_exempt
 
 from seminars.api.listing import (
@@ -38,7 +39,7 @@ from seminars.feeds.selection import (
     public_speakers,
     resolve_slugs,
 )
-from seminars.http.conditional import ConditionalView, Window
+from seminars.http.conditional import ConditionalView, Window, strong_etag
 from seminars.models import Talk
 
 
@@ -74,6 +75,7 @@ class ApiView(ConditionalView):
     # reads and the type of its data (a list's items, for an ApiListView).
     query_parameters: tuple[QueryParameter, ...] = ()
     data_type: type = dict
+    data: dict | None = None  # made before a conditional answer when it must be (ensure_exists)
 
     @classmethod
     def as_view(cls, **initkwargs):
@@ -117,8 +119,19 @@ class ApiView(ConditionalView):
             return None, None
         return Talk.objects.public().moments_around(timezone.now(), fields=("end",))
 
+    def ensure_exists(self) -> None:
+        # A 304 or 412 says the resource exists. Only the ETag a 200 gave for it in this
+        # content version proves that; `If-None-Match: *` or a date does not (RFC 9110
+        # §13.1.2), so the data is made first (and kept for the 200), and a 404 or 400 stays.
+        if not self.client_has_current_etag():
+            self.data = self.get_data()
+
+    def client_has_current_etag(self) -> bool:
+        offered = parse_etags(self.request.headers.get("If-None-Match", ""))
+        return strong_etag(self.digest) in {etag.removeprefix("W/") for etag in offered}
+
     def build(self) -> JsonResponse:
-        return json_response(self.get_data())
+        return json_response(self.data if self.data is not None else self.get_data())
 
 
 class ApiListView(ApiView):
