@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 from django.utils import timezone
 
-from seminars.feeds.selection import FeedFilters, FeedQuery
+from seminars.feeds.selection import FILTER_KINDS, HAS_CHOICES, FeedFilters, FeedQuery
 from seminars.models import TalkQuerySet
 
 WHEN_CHOICES = ("upcoming", "past", "all")
@@ -44,10 +44,21 @@ BLANK_OR_DATE_SCHEMA = {
     "pattern": r"^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$",
     "description": "YYYY-MM-DD; blank is the same as none.",
 }
-FILTER_PARAMETERS = (
-    QueryParameter("series", "Series slugs (any of them).", BLANK_OR_SLUG_SCHEMA, True),
-    QueryParameter("tag", "Event type slugs (any of them).", BLANK_OR_SLUG_SCHEMA, True),
-    QueryParameter("speaker", "Speaker slugs (any of them).", BLANK_OR_SLUG_SCHEMA, True),
+# What /api/openapi.json says of each filter that FeedQuery reads (FILTER_KINDS, where the
+# filters are declared): one missing here fails at import, so the schema lists them all.
+FILTER_DESCRIPTIONS = {
+    "series": ("Series slugs (any of them).", BLANK_OR_SLUG_SCHEMA),
+    "tag": ("Event type slugs (any of them).", BLANK_OR_SLUG_SCHEMA),
+    "speaker": ("Speaker slugs (any of them).", BLANK_OR_SLUG_SCHEMA),
+    "venue": ("Venue slugs (any of them).", BLANK_OR_SLUG_SCHEMA),
+    "has": (
+        "Only talks with slides or a recording (either, when both).",
+        {"type": "string", "enum": ["", *map(str, HAS_CHOICES)]},
+    ),
+}
+FILTER_PARAMETERS = tuple(
+    QueryParameter(kind.parameter, *FILTER_DESCRIPTIONS[kind.parameter], repeatable=True)
+    for kind in FILTER_KINDS
 )
 PAGING_PARAMETERS = (
     QueryParameter("page", "Page number.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
@@ -148,8 +159,8 @@ class TalkListQuery:
 
     @classmethod
     def from_query(cls, query: QueryDict) -> "TalkListQuery":
-        """Return the list that ?series=&tag=&speaker=&when=&from=&to= ask for (other keys
-        are ignored); raise BadParameterError."""
+        """Return the list that the filters (FILTER_PARAMETERS), ?when=, ?from= and ?to= ask
+        for (other keys are ignored); raise BadParameterError."""
         when = single_value(query, "when") or DEFAULT_WHEN
         if when not in WHEN_CHOICES:
             raise BadParameterError("when", "“when” must be upcoming, past or all.")

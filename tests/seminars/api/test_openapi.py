@@ -56,6 +56,8 @@ def test_document_lists_every_endpoint_with_its_parameters(client, demo):
         "series",
         "tag",
         "speaker",
+        "venue",
+        "has",
         "when",
         "from",
         "to",
