@@ -83,12 +83,6 @@ for _model in (AccessAttempt, AccessLog, AccessFailureLog):
     )
 
 
-def _talk_nameable_by(user):
-    """Return a test: may `user` see that talk's title (public, or of a series they edit)?"""
-    editable = set(Series.objects.editable_by(user).values_list("pk", flat=True))
-    return lambda talk: talk.is_public or talk.series_id in editable
-
-
 def _talk_address_for(user):
     """Return a function giving the page at which `user` may open a talk: its admin form in a
     series they edit, else its public page if it is public, else None (the admin form of
@@ -143,11 +137,6 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
             reverse("admin:seminars_series_plan", args=[series.pk]),
             reverse("admin:seminars_series_agenda", args=[series.pk]),
         )
-
-    @staticmethod
-    def _nameable_talk(request):
-        """Return a test: may this user see the title of that (clashing) talk?"""
-        return _talk_nameable_by(request.user)
 
     def _series_or_404(self, request, object_id) -> Series:
         series = self.get_object(request, object_id)
@@ -208,7 +197,7 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
             "series", "venue"
         )
         clashes = in_range.clash_map()
-        nameable = self._nameable_talk(request)
+        address = _talk_address_for(request.user)
         talks = [talk for talk in in_range if talk.series_id == series.pk]
         answers = answers_by_talk([talk.pk for talk in talks])
         rows = []
@@ -224,7 +213,7 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
                     "talks": [
                         (
                             talk,
-                            [(o, nameable(o)) for o in clashes.get(talk.pk, [])],
+                            [(o, address(o)) for o in clashes.get(talk.pk, [])],
                             answers.get(talk.pk, []),
                         )
                         for talk in week_talks

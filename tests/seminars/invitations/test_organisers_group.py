@@ -210,3 +210,24 @@ def test_a_clash_warning_links_to_the_public_page_of_another_series_talk(member_
         if message.level_tag == "warning"
     ]
     assert warning.endswith(f'<a href="{elsewhere.get_absolute_url()}">Open “Engines”</a>')
+
+
+def test_the_agendas_clash_notes_link_where_the_member_may_go(member_client, draft, series):
+    elsewhere = TalkFactory(series=SeriesFactory(name="Elsewhere"), title="Engines")
+    hidden = TalkFactory(
+        series=SeriesFactory(name="Hidden"), title="Secret", status=Talk.Status.DRAFT
+    )
+    for other in (elsewhere, hidden):
+        Talk.objects.filter(pk=other.pk).update(
+            start=draft.start, end=draft.end, venue=draft.venue, location=draft.location
+        )
+
+    page = member_client.get(
+        reverse("admin:seminars_series_agenda", args=[series.pk]),
+        {"first_day": draft.local_start.date().isoformat(), "weeks": "1"},
+    ).content.decode()
+
+    assert f'“<a href="{elsewhere.get_absolute_url()}">Engines</a>”' in page
+    assert "Secret" not in page
+    assert "a talk of another series" in page
+    assert reverse("admin:seminars_talk_change", args=[elsewhere.pk]) not in page
