@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from seminars.formatting import series_time
@@ -50,7 +51,10 @@ class Command(BaseCommand):
                 f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()
             )
             raise CommandError(problems)
-        slots = plan_term(series, **form.cleaned_data)
+        try:
+            slots = plan_term(series, **form.cleaned_data)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         for slot in slots:
             state = "new" if slot.is_free else f"taken by “{slot.taken_by}”"
             self.stdout.write(f"{series_time(slot.start)}  {state}")

@@ -7,7 +7,7 @@ import re
 import icalendar
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from seminars.models import OnlineLinkVisibility, Talk
@@ -93,6 +93,19 @@ def test_plan_term_command_previews_then_creates(capsys):
     assert not Talk.objects.exists()
     call_command(*arguments)
     assert Talk.objects.filter(is_placeholder=True).count() == 2
+
+
+def test_plan_term_command_names_a_time_that_daylight_saving_skips():
+    SeriesFactory(name="Systems Seminar")
+
+    with pytest.raises(CommandError, match="2027") as refused:
+        call_command(
+            *("plan_term", "systems-seminar", "--from", "2027-03-14", "--to", "2027-03-14"),
+            *("--weekday", "Sunday", "--time", "02:30"),
+        )
+
+    assert str(refused.value) == SKIPPED_HOUR
+    assert not Talk.objects.exists()
 
 
 def test_admin_planner_previews_and_creates(staff_client):
