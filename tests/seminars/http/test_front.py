@@ -12,6 +12,9 @@ from django.db import close_old_connections
 from django.http import HttpResponse
 from django.test import Client, override_settings
 
+# Imported here, not in wsgi_get: the import runs django.setup(), whose logging set-up would
+# drop the log capture of the first test in a process to get there.
+from config.wsgi import application
 from seminars.http.conditional import PublicAnswer, Validators
 from seminars.http.front import front_key, keep
 from seminars.http.local_copies import local_answers
@@ -239,8 +242,6 @@ class WSGIAnswer:
 
 
 def wsgi_get(path: str, method: str = "GET", **headers: str) -> WSGIAnswer:
-    from config.wsgi import application
-
     environ = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
