@@ -9,10 +9,7 @@ Days are written with `moment.day`, never strftime's "%-d", which only glibc kno
 """
 
 import datetime
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from seminars.models import TalkSpeaker
+from typing import Protocol
 
 CANCELLED_MARKER = "Cancelled"
 PLACEHOLDER_MARKER = "Speaker to be announced"
@@ -26,6 +23,22 @@ class Scheduled(Protocol):
 
     @property
     def local_end(self) -> datetime.datetime: ...
+
+
+class Named(Protocol):
+    name: str
+
+
+class Affiliated(Protocol):
+    name: str
+    short_name: str
+
+
+class SpeakerLink(Protocol):
+    """A speaker of a talk with the affiliation they had then (a TalkSpeaker)."""
+
+    speaker: Named
+    affiliation: Affiliated | None
 
 
 class WithStatus(Protocol):
@@ -114,7 +127,7 @@ def speaker_credit(name: str, affiliation: str | None = None) -> str:
     return f"{name} ({affiliation})" if affiliation else name
 
 
-def link_credit(link: "TalkSpeaker", *, short: bool = False) -> str:
+def link_credit(link: SpeakerLink, *, short: bool = False) -> str:
     """Return the credit of a speaker of a talk, with the affiliation they had then (its
     short name, if asked and it has one)."""
     affiliation = link.affiliation
@@ -123,7 +136,7 @@ def link_credit(link: "TalkSpeaker", *, short: bool = False) -> str:
     return speaker_credit(link.speaker.name, (short and affiliation.short_name) or affiliation.name)
 
 
-def short_credit(link: "TalkSpeaker") -> str:
+def short_credit(link: SpeakerLink) -> str:
     """Return "Name (Short affiliation)" for a speaker of a talk."""
     return link_credit(link, short=True)
 

@@ -966,8 +966,10 @@ class MaterialQuerySet(models.QuerySet):
     def published(self) -> "MaterialQuerySet":
         """Return the materials the public may see: all but the recording of a talk whose
         invited speakers have not all consented to publishing it (seminars/invitations)."""
+        # Through the relation: the invitations app builds on these models, not they on it.
+        invitations = TalkSpeaker._meta.get_field("invitations").related_model.objects
         withheld = (
-            Invitation.objects.filter(revoked_at=None)
+            invitations.filter(revoked_at=None)
             .exclude(consent_publish_recording=True)
             .values("talk_speaker__talk")
         )
