@@ -1,4 +1,3 @@
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
@@ -6,43 +5,13 @@ from django.urls import reverse
 from speakers import photos
 from speakers.fields import HttpsURLField, OneLineCharField, PhotoField
 from speakers.history import TrackedHistory
-from speakers.slugs import SluggedModel
+from speakers.slugs import RetiredSlug, SluggedModel  # noqa: F401
+
+# RetiredSlug lives in speakers/slugs.py, beside the slugs it keeps: imported above, so that
+# `speakers.models.RetiredSlug` stays its name.
 
 # Migration 0001 names this validator; the photo field now checks uploads in full (PhotoFormField).
 validate_photo_size = photos.validate_photo_size
-
-
-class RetiredSlugQuerySet(models.QuerySet):
-    def for_model(self, model: type[models.Model]) -> "RetiredSlugQuerySet":
-        # By natural key rather than ContentType's per-process id cache, which a restore
-        # (content types made anew, under other ids) would leave stale in running servers.
-        return self.filter(
-            content_type__app_label=model._meta.app_label,
-            content_type__model=model._meta.model_name,
-        )
-
-
-class RetiredSlug(models.Model):
-    """A slug an object had before staff changed it: its old URL redirects to the new one."""
-
-    content_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, related_name="retired_slugs"
-    )
-    object_id = models.PositiveBigIntegerField()
-    slug = models.SlugField(max_length=80)
-    retired_at = models.DateTimeField(auto_now=True)
-
-    objects = RetiredSlugQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "slug"], name="retired_slug_unique_per_model"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.content_type.model} {self.slug} → #{self.object_id}"
 
 
 class Affiliation(SluggedModel):

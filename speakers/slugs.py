@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import slugify
@@ -13,6 +14,39 @@ RETIRED_SLUG_PROBLEM = (
 )
 
 
+class RetiredSlugQuerySet(models.QuerySet):
+    def for_model(self, model: type[models.Model]) -> "RetiredSlugQuerySet":
+        # By natural key rather than ContentType's per-process id cache, which a restore
+        # (content types made anew, under other ids) would leave stale in running servers.
+        return self.filter(
+            content_type__app_label=model._meta.app_label,
+            content_type__model=model._meta.model_name,
+        )
+
+
+class RetiredSlug(models.Model):
+    """A slug an object had before staff changed it: its old URL redirects to the new one."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="retired_slugs"
+    )
+    object_id = models.PositiveBigIntegerField()
+    slug = models.SlugField(max_length=80)
+    retired_at = models.DateTimeField(auto_now=True)
+
+    objects = RetiredSlugQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "slug"], name="retired_slug_unique_per_model"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.slug} → #{self.object_id}"
+
+
 def unique_slug(instance: models.Model, source: str) -> str:
     """Return a slug for `instance` made from `source`, unique among its model's slugs.
 
@@ -20,8 +54,6 @@ def unique_slug(instance: models.Model, source: str) -> str:
     ("???", "日本") falls back to the model's name. Slugs that once belonged to an object
     of the model (and still redirect to it) are never reused.
     """
-    from speakers.models import RetiredSlug  # models.py imports this module
-
     model = type(instance)
     base = slug_base(instance, source)
     taken = set(
@@ -40,8 +72,6 @@ def unique_slug(instance: models.Model, source: str) -> str:
 def assign_unique_slugs(instances: Sequence["SluggedModel"]) -> None:
     """Give each of `instances` (new objects of one model) that has no slug one made from its
     `slug_source`, as unique_slug() does, in two queries for them all (an import)."""
-    from speakers.models import RetiredSlug  # models.py imports this module
-
     if not instances:
         return
     model = type(instances[0])
@@ -105,8 +135,6 @@ class SluggedModel(models.Model):
     def clean_fields(self, exclude=None):
         """Refuse a slug that another object of the model had: its old address redirects
         there, and taking it over would serve this object at that address."""
-        from speakers.models import RetiredSlug  # models.py imports this module
-
         errors = {}
         try:
             super().clean_fields(exclude)
