@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from seminars.models import Series, Talk, TalkSpeaker
+from seminars.models.talks import Series, Talk, TalkSpeaker
 from speakers.fields import OneLineCharField, PhotoField
 
 # What a speaker may write: an abstract or bio longer than this is refused with a message.

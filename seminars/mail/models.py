@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from seminars.models import EventType, Series, Talk, TalkQuerySet
+from seminars.models.talks import EventType, Series, Talk, TalkQuerySet
 
 
 def new_subscriber_key() -> str:

@@ -1285,9 +1285,3 @@ class Announcement(models.Model):
         if self.kind == self.Kind.WEEK:
             return f"{self.series}: the week of {day_label(self.week_start)}"
         return f"{self.series}: {self.talk}"
-
-
-# Speaker invitations (and the edits speakers propose), and the audience's email
-# subscriptions, live beside the code that uses them.
-from seminars.invitations.models import Invitation, Proposal  # noqa: E402, F401
-from seminars.mail.models import Delivery, SeriesAudience, Subscriber, ToldState  # noqa: E402, F401
