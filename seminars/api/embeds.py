@@ -17,7 +17,6 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import TemplateView
 
-from config.site import absolute_url
 from seminars.api.listing import (
     MAX_LIMIT,
     BadParameterError,
@@ -33,6 +32,7 @@ from seminars.feeds.selection import (
     public_series,
     public_venues,
 )
+from seminars.site_url import absolute_url
 
 CACHE_MAX_AGE = 5 * 60
 # What the /embed/ page suggests: a department page shows a handful of talks.

@@ -11,8 +11,8 @@ from urllib.parse import urlencode, urlsplit
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
-from config.site import absolute_url
 from seminars.models import EventType, Material, Series, Talk, TalkSpeaker, Venue
+from seminars.site_url import absolute_url
 from speakers.markdown import markdown_to_text, render_markdown
 from speakers.models import Affiliation, Speaker
 

@@ -30,10 +30,10 @@ from icalendar import (
 )
 from icalendar.timezone.tzid import tzid_from_dt
 
-from config.site import absolute_url
 from seminars import formatting
 from seminars.http.release import release
 from seminars.models import Talk
+from seminars.site_url import absolute_url
 
 PRODID = "-//Seminar site//Calendar feeds//EN"
 # RFC 7986 §5.7 and its older Microsoft spelling: how often subscribers should fetch again.

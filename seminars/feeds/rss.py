@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape, linebreaks
 
-from config.site import absolute_url
 from seminars import formatting
 from seminars.http.conditional import cacheable
 from seminars.models import EventType, Series, Talk, TalkQuerySet
+from seminars.site_url import absolute_url
 from speakers.markdown import markdown_to_text
 from speakers.services import find_renamed
 

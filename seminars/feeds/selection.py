@@ -16,7 +16,6 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from config.site import absolute_url
 from seminars import formatting
 from seminars.feeds.ical import ALARM_MINUTES, EventData
 from seminars.models import (
@@ -30,6 +29,7 @@ from seminars.models import (
     Venue,
     online_url_for_public,
 )
+from seminars.site_url import absolute_url
 from speakers.markdown import markdown_to_text
 from speakers.models import Speaker
 from speakers.services import find_renamed

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from config.site import absolute_url
 from seminars import formatting
 from seminars.invitations.models import Invitation
 from seminars.mail.compose import Message, OutOfDate
 from seminars.mail.models import Delivery
+from seminars.site_url import absolute_url
 
 SPEAKER_KINDS = (Delivery.Kind.INVITE, Delivery.Kind.REMIND_CONFIRM, Delivery.Kind.REMIND_ABSTRACT)
 SUBJECTS = {

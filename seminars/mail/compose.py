@@ -18,9 +18,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from config.site import absolute_url
 from seminars import formatting
 from seminars.models import Series, Talk, Venue
+from seminars.site_url import absolute_url
 from speakers.markdown import markdown_to_text, render_markdown
 
 

@@ -6,8 +6,8 @@ import datetime
 from django.core import signing
 from django.urls import reverse
 
-from config.site import absolute_url
 from seminars.mail.models import Subscriber
+from seminars.site_url import absolute_url
 
 CONFIRM_SALT = "seminars.mail.confirm"
 MANAGE_SALT = "seminars.mail.manage"

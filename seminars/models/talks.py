@@ -27,9 +27,9 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
-from config.site import absolute_url
 from seminars import formatting
 from seminars.formatting import day_label
+from seminars.site_url import absolute_url
 from speakers.fields import HttpsURLField, OneLineCharField
 from speakers.history import TrackedHistory
 from speakers.markdown import markdown_to_text

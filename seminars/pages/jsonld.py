@@ -2,8 +2,8 @@
 
 import json
 
-from config.site import absolute_url
 from seminars.models import Material, Talk
+from seminars.site_url import absolute_url
 from speakers.markdown import markdown_to_text
 
 

@@ -3,9 +3,9 @@ from urllib.parse import urlencode
 
 from django import template
 
-from config.site import absolute_url
 from seminars import formatting
 from seminars.models import Talk
+from seminars.site_url import absolute_url
 from speakers.markdown import markdown_to_text
 
 register = template.Library()
