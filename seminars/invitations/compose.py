@@ -1,5 +1,5 @@
 """The mail of speaker invitations: the invitation, the two reminders and the notice of a
-decline to the organisers, composed when the worker sends them (seminars/mail/deliver.py).
+decline to the organisers, composed when the worker sends them (seminars/mail/outbox.py).
 
 Each message is checked against the invitation as it is then: a reminder to confirm is not
 sent once the speaker has answered, nor anything once the link is revoked or the talk over.

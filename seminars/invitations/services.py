@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from seminars.invitations.models import Invitation, Proposal
-from seminars.mail.deliver import queue_deliveries
 from seminars.mail.models import Delivery
+from seminars.mail.outbox import queue_deliveries
 from seminars.models import Talk, TalkSpeaker
 from speakers.models import Affiliation, Speaker
 from speakers.services import delete_photo_files

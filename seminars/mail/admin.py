@@ -4,8 +4,8 @@ shown), per-series counts for organisers, and the outgoing queue with a retry ac
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 
-from seminars.mail.deliver import retry_deliveries
 from seminars.mail.models import Delivery, SeriesAudience, Subscriber
+from seminars.mail.outbox import retry_deliveries
 from seminars.models import Series
 from seminars.organisers.admin_mixins import OrganiserScopedAdminMixin
 

@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from seminars.mail.deliver import queue_deliveries
 from seminars.mail.models import Delivery, Subscriber
+from seminars.mail.outbox import queue_deliveries
 from seminars.models import EventType, Series
 
 

@@ -1,7 +1,7 @@
 """Organiser tools in the admin: per-series scoping, announcements, CSV import and export.
 
 Mixins for the ModelAdmins of seminars/admin.py; the views they add are thin and call
-seminars.mail.send and seminars.organisers.csv_io.
+seminars.mail.list_announcements and seminars.organisers.csv_io.
 """
 
 import base64
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from seminars.formatting import day_label
 from seminars.mail.compose import coming_week, monday_of
-from seminars.mail.send import (
+from seminars.mail.list_announcements import (
     AnnouncementRefused,
     Target,
     build_announcement,

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from seminars.invitations.reminders import queue_due_reminders
 from seminars.mail.audience import queue_due_subscriber_mail
-from seminars.mail.send import STUCK_AFTER, due_announcements, queue_due_announcements
+from seminars.mail.list_announcements import STUCK_AFTER, due_announcements, queue_due_announcements
 from seminars.models import Announcement
 
 

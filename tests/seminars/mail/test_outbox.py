@@ -14,10 +14,10 @@ from django.core.management import call_command
 from django.db import connections
 
 from seminars.devdata.demo import load_demo
-from seminars.mail import deliver
-from seminars.mail.deliver import retry_deliveries, send_ready_deliveries
+from seminars.mail import outbox
 from seminars.mail.errors import describe_error
 from seminars.mail.models import Delivery, Subscriber
+from seminars.mail.outbox import retry_deliveries, send_ready_deliveries
 from seminars.models import Series
 from tests.clock import NOW
 from tests.factories import SubscriberFactory
@@ -154,13 +154,13 @@ def test_two_overlapping_senders_deliver_each_message_once(demo_data, smtp_serve
         run_cron()
     # Both senders reach the claim together.
     barrier = threading.Barrier(2)
-    claim = deliver.claim_ready
+    claim = outbox.claim_ready
 
     def claim_together(limit, now):
         barrier.wait(timeout=10)
         return claim(limit, now)
 
-    monkeypatch.setattr(deliver, "claim_ready", claim_together)
+    monkeypatch.setattr(outbox, "claim_ready", claim_together)
     sent, errors = [], []
 
     def run():
