@@ -36,7 +36,7 @@ from seminars.models import (
     Venue,
     in_zone,
 )
-from seminars.organisers.admin_mixins import (
+from seminars.organisers.csv_admin import (
     OrganiserScopedAdminMixin,
     SeriesToolsAdminMixin,
     TalkToolsAdminMixin,

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from seminars.mail.models import Delivery, SeriesAudience, Subscriber
 from seminars.mail.outbox import retry_deliveries
 from seminars.models import Series
-from seminars.organisers.admin_mixins import OrganiserScopedAdminMixin
+from seminars.organisers.csv_admin import OrganiserScopedAdminMixin
 
 
 def organises_any(request) -> bool:
