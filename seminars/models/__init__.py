@@ -6,9 +6,9 @@ the one name code, migrations and the admin use."""
 # and `seminars.models.Invitation` and the rest stay their names.
 from seminars.invitations.models import Invitation, Proposal  # noqa: F401
 from seminars.mail.models import Delivery, SeriesAudience, Subscriber, ToldState  # noqa: F401
+from seminars.models.announcements import Announcement, AnnouncementQuerySet  # noqa: F401
+from seminars.models.content_version import ContentVersion, ContentVersionQuerySet  # noqa: F401
 from seminars.models.talks import (  # noqa: F401
-    _NOT_READ,
-    CONTENT_VERSION_PK,
     EARLIEST_TALK_MOMENT,
     LATEST_TALK_MOMENT,
     MAX_ANNOUNCE_DAYS_BEFORE,
@@ -16,13 +16,8 @@ from seminars.models.talks import (  # noqa: F401
     TALK_YEARS,
     TALK_YEARS_MESSAGE,
     UPLOADABLE_KINDS,
-    VERSION_STATEMENT,
-    Announcement,
     AnnouncementKind,
-    AnnouncementQuerySet,
     Audience,
-    ContentVersion,
-    ContentVersionQuerySet,
     EventType,
     EventTypeQuerySet,
     Material,
@@ -36,8 +31,6 @@ from seminars.models.talks import (  # noqa: F401
     TalkSpeaker,
     Venue,
     VenueQuerySet,
-    _read_version_from_postgresql,
-    _version_read,
     default_announce_time,
     default_timezone,
     in_zone,

@@ -300,7 +300,11 @@ def test_content_version_read_outside_transactions_sees_every_bump_at_once():
     # it must see each bump on its next run, as the ORM does.
     from django.db import connection
 
-    from seminars.models import _NOT_READ, _read_version_from_postgresql, _version_read
+    from seminars.models.content_version import (
+        _NOT_READ,
+        _read_version_from_postgresql,
+        _version_read,
+    )
 
     seen = []
     for _ in range(8):  # past the point where a driver would start preparing by itself
@@ -323,7 +327,11 @@ def test_content_version_read_survives_its_prepared_statement_being_dropped():
     import psycopg
     from django.db import connection
 
-    from seminars.models import _NOT_READ, _read_version_from_postgresql, _version_read
+    from seminars.models.content_version import (
+        _NOT_READ,
+        _read_version_from_postgresql,
+        _version_read,
+    )
 
     ContentVersion.objects.current()
     with connection.cursor() as cursor:
