@@ -21,10 +21,10 @@ from seminars.invitations.admin import (
     InvitationStatusFilter,
 )
 from seminars.invitations.status import answers_by_talk
-from seminars.materials.files import delete_material_files, validate_pdf
-from seminars.materials.widgets import MaterialFileInput
+from seminars.mail.admin import SeriesAnnouncementAdminMixin, TalkAnnouncementAdminMixin
+from seminars.materials.admin import MaterialFileAdminMixin, MaterialInline
+from seminars.materials.files import delete_material_files
 from seminars.models import (
-    Announcement,
     Delivery,
     EventType,
     Invitation,
@@ -36,14 +36,11 @@ from seminars.models import (
     Venue,
     in_zone,
 )
-from seminars.organisers.csv_admin import (
-    OrganiserScopedAdminMixin,
-    SeriesToolsAdminMixin,
-    TalkToolsAdminMixin,
-)
+from seminars.organisers.csv_admin import TalkCsvAdminMixin
 from seminars.organisers.forms import AgendaForm, PlanTermForm
 from seminars.organisers.ordering import MOVE_FIELD, OrderedRowsFormSet, OrderedTabularInline
 from seminars.organisers.planning import create_placeholders, plan_term
+from seminars.scoping import OrganiserScopedAdminMixin
 from seminars.services import (
     cancel_talk,
     duplicate_talk,
@@ -98,7 +95,7 @@ def _talk_address_for(user):
 
 
 @admin.register(Series)
-class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin):
+class SeriesAdmin(OrganiserScopedAdminMixin, SeriesAnnouncementAdminMixin, SluggedAdmin):
     list_display = (
         "name",
         "timezone",
@@ -112,6 +109,11 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesToolsAdminMixin, SluggedAdmin
     autocomplete_fields = ("organisers", "default_venue")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("add_talk_link", "tools_links")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # Only superusers choose a series' organisers.
+        return fields if request.user.is_superuser else (*fields, "organisers")
 
     def get_urls(self):
         own = [
@@ -488,38 +490,15 @@ class TalkSpeakerInline(OrderedTabularInline):
     extra = 1
 
 
-class MaterialForm(forms.ModelForm):
-    class Meta:
-        model = Material
-        fields = ("kind", "url", "file", "order")
-        widgets = {"file": MaterialFileInput(attrs={"accept": "application/pdf,.pdf"})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.file:
-            self.fields["file"].widget.stored_file_url = reverse(
-                "admin:seminars_talk_material_file",
-                args=[self.instance.talk_id, self.instance.pk],
-            )
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        # Only a new upload is read; a stored file was checked when it came.
-        if upload and hasattr(upload, "content_type"):
-            validate_pdf(upload)
-        return upload
-
-
-class MaterialInline(admin.TabularInline):
-    model = Material
-    form = MaterialForm
-    extra = 1
-    verbose_name = "material (after the talk)"
-    verbose_name_plural = "materials: recording, slides, paper and code, as links or PDFs"
-
-
 @admin.register(Talk)
-class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, InvitationAdminMixin, SluggedAdmin):
+class TalkAdmin(
+    OrganiserScopedAdminMixin,
+    TalkAnnouncementAdminMixin,
+    MaterialFileAdminMixin,
+    TalkCsvAdminMixin,
+    InvitationAdminMixin,
+    SluggedAdmin,
+):
     form = TalkAdminForm
     inlines = (TalkSpeakerInline, MaterialInline)
     list_display = (
@@ -791,22 +770,6 @@ class TalkAdmin(OrganiserScopedAdminMixin, TalkToolsAdminMixin, InvitationAdminM
         )
 
 
-@admin.register(Announcement)
-class AnnouncementAdmin(OrganiserScopedAdminMixin, admin.ModelAdmin):
-    """What was mailed, when and to whom; delete a failed or stuck one to send it again."""
-
-    list_display = ("__str__", "kind", "recipient", "status", "attempts", "claimed_at", "sent_at")
-    list_filter = ("status", "kind", ("series", admin.RelatedOnlyFieldListFilter))
-    list_select_related = ("series", "talk")
-    date_hierarchy = "claimed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 admin.site.unregister(Speaker)
 
 
@@ -852,7 +815,3 @@ class SpeakerAdmin(speakers_admin.SpeakerAdmin):
             ),
             drafts_note,
         )
-
-
-# The email audience (subscribers, counts per series, the outgoing queue).
-from seminars.mail import admin as mail_admin  # noqa: E402, F401

@@ -19,7 +19,7 @@ from seminars.invitations import services
 from seminars.invitations.models import Invitation, Proposal
 from seminars.invitations.status import statuses
 from seminars.models import Material, Talk, TalkSpeaker
-from seminars.organisers.csv_admin import OrganiserScopedAdminMixin
+from seminars.scoping import OrganiserScopedAdminMixin
 
 INVITATION_FIELDS = ("speaker_invitations",)
 
