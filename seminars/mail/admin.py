@@ -13,7 +13,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from seminars.formatting import day_label
-from seminars.mail.compose import coming_week, monday_of
 from seminars.mail.list_announcements import (
     AnnouncementRefused,
     Target,
@@ -23,6 +22,7 @@ from seminars.mail.list_announcements import (
 )
 from seminars.mail.models import Delivery, SeriesAudience, Subscriber
 from seminars.mail.outbox import retry_deliveries
+from seminars.mail.schedule import coming_week, monday_of
 from seminars.models import Announcement, Series
 from seminars.organisers.forms import validate_plausible_day
 from seminars.scoping import OrganiserScopedAdminMixin

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
-from seminars.mail.compose import TalkState, coming_week, talk_due_at
-from seminars.mail.list_announcements import week_talks
+from seminars.mail.compose import TalkState
 from seminars.mail.models import Delivery, Subscriber, SubscriberQuerySet, ToldState
 from seminars.mail.outbox import change_key, enqueue_senders, queue_deliveries
+from seminars.mail.schedule import coming_week, talk_due_at, week_talks
 from seminars.mail.tokens import CONFIRM_MAX_AGE
 from seminars.models import Series, Talk
 

@@ -114,48 +114,6 @@ def week_announcement(
     )
 
 
-def monday_of(day: datetime.date) -> datetime.date:
-    """Return the Monday of the week (Monday to Sunday) of `day`."""
-    return day - datetime.timedelta(days=day.weekday())
-
-
-def week_bounds(series: Series, week_start: datetime.date) -> tuple[datetime.datetime, ...]:
-    """Return the first moment of the week from Monday `week_start` and of the week after,
-    in the series' timezone."""
-    zone = series.zoneinfo
-    return tuple(
-        datetime.datetime.combine(day, datetime.time.min, zone)
-        for day in (week_start, week_start + datetime.timedelta(weeks=1))
-    )
-
-
-def talk_due_at(talk: Talk) -> datetime.datetime:
-    """Return when the announcement of `talk` goes out: the series' days before it, at the
-    series' time of day, in its timezone."""
-    series = talk.series
-    day = talk.local_start.date() - datetime.timedelta(days=series.announce_days_before)
-    return datetime.datetime.combine(day, series.announce_time, series.zoneinfo)
-
-
-def week_due_at(series: Series, week_start: datetime.date) -> datetime.datetime:
-    """Return when the announcement of the week from Monday `week_start` goes out."""
-    day = week_start - datetime.timedelta(days=series.announce_days_before)
-    return datetime.datetime.combine(day, series.announce_time, series.zoneinfo)
-
-
-def coming_week(series: Series, now: datetime.datetime) -> datetime.date:
-    """Return the Monday of the week the series announces at `now`: the latest week whose
-    announcement time has come."""
-    today = now.astimezone(series.zoneinfo).date()
-    # A week's announcement goes out at most announce_days_before days before its Monday,
-    # so the week after the one of that day is not due yet: walk back from there.
-    monday = monday_of(today + datetime.timedelta(days=series.announce_days_before))
-    monday += datetime.timedelta(weeks=1)
-    while week_due_at(series, monday) > now:
-        monday -= datetime.timedelta(weeks=1)
-    return monday
-
-
 # The messages to email subscribers. Announcements and digests are the list's messages above
 # (one wording); these are the subscribers' own, and the footer every one of their mails has.
 

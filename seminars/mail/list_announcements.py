@@ -17,15 +17,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
-from seminars.mail.compose import (
-    Message,
-    coming_week,
-    talk_announcement,
-    talk_due_at,
-    week_announcement,
-    week_bounds,
-)
+from seminars.mail.compose import Message, talk_announcement, week_announcement
 from seminars.mail.errors import describe_error
+from seminars.mail.schedule import coming_week, talk_due_at, week_talks
 from seminars.models import Announcement, Series, Talk
 
 logger = logging.getLogger(__name__)
@@ -67,16 +61,6 @@ class Target:
         if self.talk is not None:
             return f"“{self.talk}” ({self.series})"
         return f"{self.series}, the week of {self.week_start:%Y-%m-%d}"
-
-
-def week_talks(series: Series, week_start: datetime.date):
-    """Return the public talks of `series` in the week from Monday `week_start`, with speakers."""
-    return (
-        Talk.objects.public()
-        .filter(series=series)
-        .starting_between(*week_bounds(series, week_start))
-        .with_speakers()
-    )
 
 
 def build_announcement(target: Target, now: datetime.datetime) -> Message:

@@ -42,8 +42,8 @@ from seminars.mail.compose import (
     with_subscriber_footer,
 )
 from seminars.mail.errors import describe_error
-from seminars.mail.list_announcements import week_talks
 from seminars.mail.models import Delivery, Subscriber, ToldState
+from seminars.mail.schedule import week_talks
 from seminars.models import Talk
 
 logger = logging.getLogger(__name__)

@@ -18,9 +18,9 @@ from django.views.generic import FormView, TemplateView, View
 from django.views.generic.detail import SingleObjectMixin
 
 from seminars.mail import subscriptions, tokens
-from seminars.mail.compose import coming_week, week_announcement
+from seminars.mail.compose import week_announcement
 from seminars.mail.forms import ChoicesForm, SignupForm
-from seminars.mail.list_announcements import week_talks
+from seminars.mail.schedule import coming_week, week_talks
 from seminars.models import EventType, Series
 
 

@@ -10,7 +10,7 @@ import datetime
 from django.db.models import Prefetch, Q
 
 from seminars.invitations.status import unconfirmed_speakers
-from seminars.mail.compose import coming_week, talk_due_at
+from seminars.mail.schedule import coming_week, talk_due_at
 from seminars.models import MAX_ANNOUNCE_DAYS_BEFORE, Announcement, Series, Talk, TalkSpeaker
 
 NEXT_TALKS = 10

@@ -13,13 +13,9 @@ from django.db import connections
 
 from seminars.devdata.demo import load_demo
 from seminars.mail import list_announcements as announcing
-from seminars.mail.compose import coming_week, talk_announcement, week_announcement
-from seminars.mail.list_announcements import (
-    Target,
-    due_announcements,
-    queue_due_announcements,
-    week_talks,
-)
+from seminars.mail.compose import talk_announcement, week_announcement
+from seminars.mail.list_announcements import Target, due_announcements, queue_due_announcements
+from seminars.mail.schedule import coming_week, week_talks
 from seminars.models import Announcement, OnlineLinkVisibility, Series, Talk
 from speakers.models import Affiliation, Speaker
 from tests.clock import NOW
