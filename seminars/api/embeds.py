@@ -26,12 +26,7 @@ from seminars.api.listing import (
     query_string,
     select_talks,
 )
-from seminars.feeds.selection import (
-    UnknownFeedError,
-    public_event_types,
-    public_series,
-    public_venues,
-)
+from seminars.filters import UnknownFilterError, public_event_types, public_series, public_venues
 from seminars.site_url import absolute_url
 
 CACHE_MAX_AGE = 5 * 60
@@ -81,7 +76,7 @@ class EmbedTalksView(ParsedQueryMixin, TemplateView):
     def get_context_data(self, **kwargs):
         try:
             talk_list = select_talks(self.query, timezone.now())
-        except UnknownFeedError:
+        except UnknownFilterError:
             talks, name, page_path = [], settings.SITE_NAME, None
         else:
             talks = talk_list.talks[: self.paging.limit]

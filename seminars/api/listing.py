@@ -1,5 +1,5 @@
 """What a list of talks shows, for the JSON API and the embeds: the calendar feed's filters
-(FeedQuery), a time span (when=, from=, to=) and a page (page=, limit=).
+(FilterQuery), a time span (when=, from=, to=) and a page (page=, limit=).
 
 Parsing is strict: a value that is not understood raises BadParameterError naming the
 parameter, so that a typo answers 400 instead of quietly showing other talks.
@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 from django.utils import timezone
 
-from seminars.feeds.selection import FILTER_KINDS, HAS_CHOICES, FeedFilters, FeedQuery
+from seminars.filters import FILTER_KINDS, HAS_CHOICES, FilterQuery, TalkFilters
 from seminars.models import TalkQuerySet
 
 WHEN_CHOICES = ("upcoming", "past", "all")
@@ -44,7 +44,7 @@ BLANK_OR_DATE_SCHEMA = {
     "pattern": r"^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$",
     "description": "YYYY-MM-DD; blank is the same as none.",
 }
-# What /api/openapi.json says of each filter that FeedQuery reads (FILTER_KINDS, where the
+# What /api/openapi.json says of each filter that FilterQuery reads (FILTER_KINDS, where the
 # filters are declared): one missing here fails at import, so the schema lists them all.
 FILTER_DESCRIPTIONS = {
     "series": ("Series slugs (any of them).", BLANK_OR_SLUG_SCHEMA),
@@ -152,7 +152,7 @@ class TalkListQuery:
     """The talks a list asks for: filters as in the calendar feeds, `when` they are
     (upcoming, past or all), and from `first_day` to `last_day` (inclusive, site time)."""
 
-    filters: FeedQuery = field(default_factory=FeedQuery)
+    filters: FilterQuery = field(default_factory=FilterQuery)
     when: str = DEFAULT_WHEN
     first_day: datetime.date | None = None
     last_day: datetime.date | None = None
@@ -167,7 +167,7 @@ class TalkListQuery:
         first_day, last_day = parse_date(query, "from"), parse_date(query, "to")
         if first_day and last_day and last_day < first_day:
             raise BadParameterError("to", "“to” must not be before “from”.")
-        return cls(FeedQuery.from_query(query), when, first_day, last_day)
+        return cls(FilterQuery.from_query(query), when, first_day, last_day)
 
     def pairs(self) -> list[tuple[str, str]]:
         """Return the query as canonical (key, value) pairs; defaults are left out."""
@@ -213,13 +213,13 @@ class TalkList:
     """The talks of a list, in order, and the series, event types and speakers it names."""
 
     talks: TalkQuerySet
-    filters: FeedFilters
+    filters: TalkFilters
 
 
 def select_talks(query: TalkListQuery, now: datetime.datetime | None = None) -> TalkList:
     """Return the public talks `query` asks for as of `now`: upcoming ones soonest first,
-    past ones latest first, all of them in date order; raise UnknownFeedError."""
-    filters = FeedFilters.resolve(query.filters)
+    past ones latest first, all of them in date order; raise UnknownFilterError."""
+    filters = TalkFilters.resolve(query.filters)
     talks = filters.talks()
     if query.when == "upcoming":
         talks = talks.upcoming(now)

@@ -31,9 +31,9 @@ from seminars.api.serialisers import (
     speaker_data,
     talk_data,
 )
-from seminars.feeds.selection import (
+from seminars.filters import (
     SHOWN_SLUG_LENGTH,
-    UnknownFeedError,
+    UnknownFilterError,
     find_public_talk,
     public_series,
     public_speakers,
@@ -193,7 +193,7 @@ class TalkListApiView(ApiListView):
     def get_queryset(self):
         try:
             return select_talks(self.query, timezone.now()).talks.with_materials()
-        except UnknownFeedError as error:
+        except UnknownFilterError as error:
             raise ApiError(404, error.parameter, str(error)) from error
 
     def item_data(self, item) -> dict:
@@ -240,6 +240,6 @@ class SpeakerDetailApiView(ApiView):
         speakers = public_speakers().select_related("affiliation")
         try:
             (speaker,) = resolve_slugs(speakers, [self.kwargs["slug"]], "speaker")
-        except UnknownFeedError as error:
+        except UnknownFilterError as error:
             raise ApiError(404, "slug", str(error)) from error
         return speaker_data(speaker)

@@ -3,14 +3,13 @@
 from django import forms
 from django.urls import reverse
 
-from seminars.feeds.selection import (
-    FeedFilters,
-    FeedQuery,
-    SubscribeLinks,
+from seminars.feeds.selection import SubscribeLinks, subscribe_links
+from seminars.filters import (
+    FilterQuery,
+    TalkFilters,
     public_event_types,
     public_series,
     public_speakers,
-    subscribe_links,
 )
 
 
@@ -18,11 +17,11 @@ class FeedBuilderForm(forms.Form):
     """Choose series, event types and speakers; each field is named as the feed's query
     parameter (`?series=&tag=&speaker=`), so the form's query string is the feed's.
 
-    A new filter of FeedQuery (a venue) is one more field here and one more entry in
+    A new filter of FilterQuery (a venue) is one more field here and one more entry in
     QUERY_FIELDS.
     """
 
-    # Form field (and query parameter) → FeedQuery attribute.
+    # Form field (and query parameter) → FilterQuery attribute.
     QUERY_FIELDS = {"series": "series", "tag": "tags", "speaker": "speakers"}
 
     series = forms.ModelMultipleChoiceField(
@@ -54,9 +53,9 @@ class FeedBuilderForm(forms.Form):
         self.fields["tag"].queryset = public_event_types().order_by("name")
         self.fields["speaker"].queryset = public_speakers().order_by("name", "pk")
 
-    def feed_query(self) -> FeedQuery:
+    def feed_query(self) -> FilterQuery:
         """Return the chosen filters (call after is_valid())."""
-        return FeedQuery(
+        return FilterQuery(
             **{
                 attribute: tuple(sorted(obj.slug for obj in self.cleaned_data[name]))
                 for name, attribute in self.QUERY_FIELDS.items()
@@ -69,5 +68,5 @@ class FeedBuilderForm(forms.Form):
         query = self.feed_query()
         if not query.pairs():
             return None
-        name = FeedFilters.resolve(query).name()
+        name = TalkFilters.resolve(query).name()
         return subscribe_links(f"{reverse('seminars:calendar')}?{query.key()}", name)

@@ -18,15 +18,12 @@ from seminars.feeds.builder import FeedBuilderForm
 from seminars.feeds.selection import (
     BadAlarmError,
     Feed,
-    FeedQuery,
-    UnknownFeedError,
     event_data,
     parse_alarm,
-    public_event_types,
-    public_series,
     select_feed,
     select_talk,
 )
+from seminars.filters import FilterQuery, UnknownFilterError, public_event_types, public_series
 from seminars.http.conditional import ConditionalView, Window, cacheable, day_window
 from seminars.http.local_copies import local_calendars, local_events
 
@@ -111,7 +108,7 @@ class CalendarView(ConditionalView):
         self.feed = None
         try:
             return super().dispatch(request, *args, **kwargs)
-        except UnknownFeedError as error:
+        except UnknownFilterError as error:
             return HttpResponseNotFound(str(error), content_type="text/plain; charset=utf-8")
         except BadAlarmError as error:
             return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
@@ -145,10 +142,10 @@ class FeedView(CalendarView):
 
     filter_name: str | None = None  # "series", "tags" or "speakers"
 
-    def query(self) -> FeedQuery:
+    def query(self) -> FilterQuery:
         if self.filter_name is None:
-            return FeedQuery.from_query(self.request.GET)
-        return FeedQuery(**{self.filter_name: (self.kwargs["slug"],)})
+            return FilterQuery.from_query(self.request.GET)
+        return FilterQuery(**{self.filter_name: (self.kwargs["slug"],)})
 
     def alarm(self) -> int | None:
         return parse_alarm(self.request.GET)

@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse
 from PIL import Image, ImageDraw, ImageFont
 
 from seminars import formatting
-from seminars.feeds.selection import find_public_talk
+from seminars.filters import find_public_talk
 from seminars.http.conditional import cacheable, content_digest
 from seminars.http.release import release
 from seminars.models import Talk

@@ -9,12 +9,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
-from seminars.feeds.selection import (
-    HAS_CHOICES,
-    UnknownFeedError,
-    normalise,
-    resolve_material_kinds,
-)
+from seminars.filters import HAS_CHOICES, UnknownFilterError, normalise, resolve_material_kinds
 from seminars.http.conditional import cacheable
 from seminars.http.pagecache import visitor
 from seminars.models import EventType, Series, Talk, Venue
@@ -110,7 +105,7 @@ class ArchiveView(PublicTalksMixin, ListView):
         """Return the material kinds ?has= asks for; another value is a 404."""
         try:
             return resolve_material_kinds(normalise(self.request.GET.getlist("has")))
-        except UnknownFeedError as error:
+        except UnknownFilterError as error:
             raise Http404(str(error)) from error
 
     @cached_property

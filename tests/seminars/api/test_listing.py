@@ -11,7 +11,7 @@ from seminars.api.listing import (
     next_day,
     query_string,
 )
-from seminars.feeds.selection import FeedQuery
+from seminars.filters import FilterQuery
 
 
 def date_error(name: str) -> str:
@@ -23,18 +23,18 @@ def parse(query: str) -> TalkListQuery:
 
 
 def test_talk_list_query_defaults_to_upcoming_without_filters():
-    assert parse("") == TalkListQuery(FeedQuery(), "upcoming", None, None)
+    assert parse("") == TalkListQuery(FilterQuery(), "upcoming", None, None)
 
 
 def test_talk_list_query_reads_filters_as_the_calendar_does():
     query = parse("tag=seminar&series=b&series=a&series=a&speaker=+x+&other=1")
 
-    assert query.filters == FeedQuery(series=("a", "b"), tags=("seminar",), speakers=("x",))
+    assert query.filters == FilterQuery(series=("a", "b"), tags=("seminar",), speakers=("x",))
 
 
 def test_talk_list_query_reads_when_and_dates():
     assert parse("when=past&from=2026-12-01&to=2026-12-31") == TalkListQuery(
-        FeedQuery(), "past", datetime.date(2026, 12, 1), datetime.date(2026, 12, 31)
+        FilterQuery(), "past", datetime.date(2026, 12, 1), datetime.date(2026, 12, 31)
     )
 
 

@@ -1,7 +1,8 @@
 import pytest
 from django.conf import settings
 
-from seminars.feeds.selection import FeedFilters, FeedQuery, UnknownFeedError
+from seminars.feeds.selection import feed_description, feed_timezone_name
+from seminars.filters import FilterQuery, TalkFilters, UnknownFilterError
 from tests.factories import EventTypeFactory, SeriesFactory, SpeakerFactory, TalkFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,21 +21,23 @@ def named():
 
 def test_feed_filters_resolve_the_slugs_of_a_query_in_one_object(named):
     series, event_type, ada, bo, talk = named
-    query = FeedQuery(series=(series.slug,), tags=(event_type.slug,), speakers=(bo.slug, ada.slug))
+    query = FilterQuery(
+        series=(series.slug,), tags=(event_type.slug,), speakers=(bo.slug, ada.slug)
+    )
 
-    filters = FeedFilters.resolve(query)
+    filters = TalkFilters.resolve(query)
 
-    assert filters == FeedFilters(series=(series,), event_types=(event_type,), speakers=(ada, bo))
+    assert filters == TalkFilters(series=(series,), event_types=(event_type,), speakers=(ada, bo))
     assert list(filters.talks()) == [talk]
     assert filters.name() == "Systems Seminar — Reading group — Talks by Ada One and Bo Two"
-    assert filters.description() == settings.SITE_TAGLINE
-    assert filters.timezone_name() == series.timezone
+    assert feed_description(filters) == settings.SITE_TAGLINE
+    assert feed_timezone_name(filters) == series.timezone
     assert filters.page_path() is None
 
 
 def test_feed_filters_refuse_a_slug_naming_nothing_public(named):
-    with pytest.raises(UnknownFeedError) as raised:
-        FeedFilters.resolve(FeedQuery(tags=("no-such-tag",)))
+    with pytest.raises(UnknownFilterError) as raised:
+        TalkFilters.resolve(FilterQuery(tags=("no-such-tag",)))
 
     assert (raised.value.parameter, str(raised.value)) == (
         "tag",
@@ -46,8 +49,8 @@ def test_feed_filters_of_one_object_name_and_describe_its_feed(named):
     series, event_type, ada, _, _ = named
 
     assert [
-        (filters.name(), filters.description(), filters.page_path())
-        for filters in map(FeedFilters.of, (series, event_type, ada))
+        (filters.name(), feed_description(filters), filters.page_path())
+        for filters in map(TalkFilters.of, (series, event_type, ada))
     ] == [
         ("Systems Seminar", "About systems.", series.get_absolute_url()),
         (
@@ -57,5 +60,5 @@ def test_feed_filters_of_one_object_name_and_describe_its_feed(named):
         ),
         ("Talks by Ada One", f"Talks by Ada One at {settings.SITE_NAME}.", ada.get_absolute_url()),
     ]
-    assert FeedFilters().name() == settings.SITE_NAME
-    assert FeedFilters().timezone_name() == settings.TIME_ZONE
+    assert TalkFilters().name() == settings.SITE_NAME
+    assert feed_timezone_name(TalkFilters()) == settings.TIME_ZONE
