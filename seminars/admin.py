@@ -20,7 +20,6 @@ from seminars.invitations.admin import (
     InvitationAdminMixin,
     InvitationStatusFilter,
 )
-from seminars.invitations.status import answers_by_talk
 from seminars.mail.admin import SeriesAnnouncementAdminMixin, TalkAnnouncementAdminMixin
 from seminars.materials.admin import MaterialFileAdminMixin, MaterialInline
 from seminars.materials.files import delete_material_files
@@ -39,7 +38,7 @@ from seminars.models import (
 from seminars.organisers.csv_admin import TalkCsvAdminMixin
 from seminars.organisers.forms import AgendaForm, PlanTermForm
 from seminars.organisers.ordering import MOVE_FIELD, OrderedRowsFormSet, OrderedTabularInline
-from seminars.organisers.planning import create_placeholders, plan_term
+from seminars.organisers.planning import agenda_weeks, create_placeholders, plan_term
 from seminars.scoping import OrganiserScopedAdminMixin
 from seminars.services import (
     cancel_talk,
@@ -193,35 +192,7 @@ class SeriesAdmin(OrganiserScopedAdminMixin, SeriesAnnouncementAdminMixin, Slugg
         first_day = choice.get("first_day") or timezone.localdate(timezone=zone)
         monday = first_day - datetime.timedelta(days=first_day.weekday())
         weeks = choice.get("weeks") or AGENDA_WEEKS
-        start = datetime.datetime.combine(monday, datetime.time.min, zone)
-        end = start + datetime.timedelta(weeks=weeks)
-        in_range = Talk.objects.filter(start__lt=end, end__gt=start).select_related(
-            "series", "venue"
-        )
-        clashes = in_range.clash_map()
-        address = _talk_address_for(request.user)
-        talks = [talk for talk in in_range if talk.series_id == series.pk]
-        answers = answers_by_talk([talk.pk for talk in talks])
-        rows = []
-        for week in range(weeks):
-            week_start = monday + datetime.timedelta(weeks=week)
-            week_talks = sorted(
-                (t for t in talks if 0 <= (t.local_start.date() - week_start).days < 7),
-                key=lambda talk: talk.start,
-            )
-            rows.append(
-                {
-                    "monday": week_start,
-                    "talks": [
-                        (
-                            talk,
-                            [(o, address(o)) for o in clashes.get(talk.pk, [])],
-                            answers.get(talk.pk, []),
-                        )
-                        for talk in week_talks
-                    ],
-                }
-            )
+        rows = agenda_weeks(series, monday, weeks, _talk_address_for(request.user))
         context = {
             **self.admin_site.each_context(request),
             "title": f"Agenda of {series}",

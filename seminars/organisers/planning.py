@@ -1,12 +1,13 @@
 """Term planning: weekly slots for a series, and draft placeholders in the free ones."""
 
 import datetime
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from seminars.formatting import PLACEHOLDER_MARKER
+from seminars.invitations.status import answers_by_talk
 from seminars.models import Series, Talk
 from seminars.services import later_by, moment_at_wall_clock
 
@@ -79,3 +80,39 @@ def create_placeholders(series: Series, slots: Collection[PlannedSlot]) -> list[
         for slot in slots
         if slot.is_free
     ]
+
+
+def agenda_weeks(
+    series: Series, monday: datetime.date, weeks: int, address: Callable[[Talk], str | None]
+) -> list[dict]:
+    """Return the agenda of `series` from `monday`, one row per week: its Monday and its talks
+    in order, each with the talks of any series that clash with it (and where `address` says
+    the user may open each) and its speakers' answers."""
+    zone = series.zoneinfo
+    start = datetime.datetime.combine(monday, datetime.time.min, zone)
+    end = start + datetime.timedelta(weeks=weeks)
+    in_range = Talk.objects.filter(start__lt=end, end__gt=start).select_related("series", "venue")
+    clashes = in_range.clash_map()
+    talks = [talk for talk in in_range if talk.series_id == series.pk]
+    answers = answers_by_talk([talk.pk for talk in talks])
+    rows = []
+    for week in range(weeks):
+        week_start = monday + datetime.timedelta(weeks=week)
+        week_talks = sorted(
+            (t for t in talks if 0 <= (t.local_start.date() - week_start).days < 7),
+            key=lambda talk: talk.start,
+        )
+        rows.append(
+            {
+                "monday": week_start,
+                "talks": [
+                    (
+                        talk,
+                        [(o, address(o)) for o in clashes.get(talk.pk, [])],
+                        answers.get(talk.pk, []),
+                    )
+                    for talk in week_talks
+                ],
+            }
+        )
+    return rows
