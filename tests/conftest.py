@@ -5,12 +5,15 @@ import os
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.test import Client
 from django.utils import timezone
 
 from seminars.devdata import DEMO_FILE
 from seminars.http.local_copies import clear_caches
 from tests.clock import NOW
+from tests.factories import SeriesFactory
 from tests.snapshots import load_demo_once_per_process
 
 
@@ -59,6 +62,28 @@ def demo(db, now, demo_data):
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def series_a(db):
+    return SeriesFactory(name="Series A")
+
+
+@pytest.fixture
+def organiser(series_a):
+    """A staff user in the Seminar organisers group, "alice", who organises series A only."""
+    user = get_user_model().objects.create(username="alice", is_staff=True)
+    user.groups.add(Group.objects.get(name="Seminar organisers"))
+    series_a.organisers.add(user)
+    return user
+
+
+@pytest.fixture
+def organiser_client(organiser):
+    """A client of its own (beside `client` and `staff_client`) logged in as `organiser`."""
+    client = Client()
+    client.force_login(organiser)
+    return client
 
 
 @pytest.fixture

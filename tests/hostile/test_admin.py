@@ -2,8 +2,6 @@
 stays its talk's, and a junk year in the date hierarchy is no server error."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
@@ -13,15 +11,6 @@ from tests.factories import SeriesFactory, SpeakerFactory, TalkFactory
 from tests.seminars.test_admin import talk_form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organiser_client(client):
-    user = get_user_model().objects.create(username="alice", is_staff=True)
-    user.groups.add(Group.objects.get(name="Seminar organisers"))
-    SeriesFactory(name="Series A").organisers.add(user)
-    client.force_login(user)
-    return client
 
 
 def shortcut(model, object_id) -> str:

@@ -4,30 +4,11 @@ the outgoing queue with its retry action."""
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.test import Client
 
 from seminars.mail.models import Delivery, Subscriber
 from tests.factories import SeriesFactory, SubscriberFactory, TalkFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def series_a():
-    return SeriesFactory(name="Series A")
-
-
-@pytest.fixture
-def organiser_client(series_a):
-    """Logged in as staff in the Seminar organisers group who organises series A only."""
-    user = get_user_model().objects.create(username="alice", is_staff=True)
-    user.groups.add(Group.objects.get(name="Seminar organisers"))
-    series_a.organisers.add(user)
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

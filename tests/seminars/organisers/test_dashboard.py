@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -16,6 +15,8 @@ DAY = datetime.timedelta(days=1)
 
 @pytest.fixture
 def series_a():
+    """Series A (the shared `organiser` organises it), with a list address announcing each
+    talk."""
     return SeriesFactory(
         name="Series A", announcement_email="a@example.org", announcement_kind="talk"
     )
@@ -24,14 +25,6 @@ def series_a():
 @pytest.fixture
 def series_b():
     return SeriesFactory(name="Series B")
-
-
-@pytest.fixture
-def organiser(series_a):
-    user = get_user_model().objects.create(username="alice", is_staff=True)
-    user.groups.add(Group.objects.get(name="Seminar organisers"))
-    series_a.organisers.add(user)
-    return user
 
 
 @pytest.fixture

@@ -52,11 +52,6 @@ ORGANISER_PERMISSIONS = {
 
 
 @pytest.fixture
-def series_a():
-    return SeriesFactory(name="Series A")
-
-
-@pytest.fixture
 def series_b():
     return SeriesFactory(name="Series B")
 
@@ -74,21 +69,6 @@ def talk_b(series_b):
         status=Talk.Status.DRAFT,
         speakers=[SpeakerFactory(name="Shared Speaker")],
     )
-
-
-@pytest.fixture
-def organiser(series_a):
-    """A staff user in the Seminar organisers group who organises series A only."""
-    user = get_user_model().objects.create(username="alice", is_staff=True)
-    user.groups.add(Group.objects.get(name="Seminar organisers"))
-    series_a.organisers.add(user)
-    return user
-
-
-@pytest.fixture
-def organiser_client(client, organiser):
-    client.force_login(organiser)
-    return client
 
 
 def talk_form_data(talk, **overrides):
