@@ -7,8 +7,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageCms, ImageOps
+
+from speakers.uploads import validate_upload_size
 
 # Pillow only tries these decoders, so the file's content decides, never its name or the
 # browser's content type. A camera JPEG with extra pictures in it opens as "MPO" (a JPEG too).
@@ -25,17 +26,12 @@ SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 def validate_photo_size(photo: File) -> None:
     """Refuse an empty photo, or one larger than settings.MAX_PHOTO_BYTES."""
-    if not photo.size:
-        raise ValidationError("The submitted file is empty.", code="empty")
-    if photo.size > settings.MAX_PHOTO_BYTES:
-        raise ValidationError(
-            "The photo is %(size)s; the largest accepted is %(limit)s.",
-            params={
-                "size": filesizeformat(photo.size),
-                "limit": filesizeformat(settings.MAX_PHOTO_BYTES),
-            },
-            code="photo_too_large",
-        )
+    validate_upload_size(
+        photo,
+        settings.MAX_PHOTO_BYTES,
+        "The photo is %(size)s; the largest accepted is %(limit)s.",
+        code="photo_too_large",
+    )
 
 
 def too_many_pixels() -> ValidationError:

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 
 from seminars.models import Material
+from speakers.uploads import validate_upload_size
 
 # ISO 32000-1 §7.5.2: the header "%PDF-1.n" starts the file; readers accept it within the
 # first 1024 bytes, and look for the "%%EOF" marker within the last 1024 (§7.5.5).
@@ -21,17 +21,12 @@ SEARCHED_BYTES = 1024
 def validate_pdf(upload: File) -> None:
     """Refuse an empty file, one larger than settings.MAX_MATERIAL_BYTES, or one whose
     content is not a PDF (whatever its name or the browser's content type say)."""
-    if not upload.size:
-        raise ValidationError("The submitted file is empty.", code="empty")
-    if upload.size > settings.MAX_MATERIAL_BYTES:
-        raise ValidationError(
-            "The file is %(size)s; the largest accepted is %(limit)s.",
-            params={
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(settings.MAX_MATERIAL_BYTES),
-            },
-            code="material_too_large",
-        )
+    validate_upload_size(
+        upload,
+        settings.MAX_MATERIAL_BYTES,
+        "The file is %(size)s; the largest accepted is %(limit)s.",
+        code="material_too_large",
+    )
     upload.seek(0)
     head = upload.read(SEARCHED_BYTES)
     upload.seek(max(upload.size - SEARCHED_BYTES, 0))
