@@ -24,6 +24,122 @@ def python_files(folder: str) -> list[Path]:
     )
 
 
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PROJECT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def is_type_checking_block(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and (
+        (isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING")
+        or (isinstance(node.test, ast.Attribute) and node.test.attr == "TYPE_CHECKING")
+    )
+
+
+def import_statements(node: ast.AST):
+    """Yield the import statements under `node`, in functions too (an import deferred into a
+    function still ties the two files), but not those only type checkers run."""
+    for child in ast.iter_child_nodes(node):
+        if is_type_checking_block(child):
+            continue
+        if isinstance(child, ast.Import | ast.ImportFrom):
+            yield child
+        yield from import_statements(child)
+
+
+def import_graph(folders=("config", "seminars", "speakers")) -> dict[str, set[str]]:
+    """Return, for each module of the project, the project modules it imports: `from a import
+    b` counts as importing the module a.b when there is one, else a itself."""
+    paths = {module_name(path): path for folder in folders for path in python_files(folder)}
+    graph = {}
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets = set()
+        for statement in import_statements(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(statement, ast.Import):
+                candidates = [[alias.name] for alias in statement.names]
+            else:
+                base = statement.module or ""
+                if statement.level:
+                    anchor = package.split(".")[: len(package.split(".")) - statement.level + 1]
+                    base = ".".join([*anchor, base] if base else anchor)
+                candidates = [[f"{base}.{alias.name}", base] for alias in statement.names]
+            for choices in candidates:
+                found = next((choice for choice in choices if choice in paths), None)
+                if found is not None and found != name:
+                    targets.add(found)
+        graph[name] = targets
+    return graph
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Return the groups of modules that import each other, directly or through others
+    (Tarjan's strongly connected components of more than one module)."""
+    index, low, on_stack, stack, circles = {}, {}, set(), [], []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in sorted(graph[module]):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return circles
+
+
+def test_import_circles_are_found():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert import_circles(graph) == [["a", "b", "c"]]
+    assert import_circles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_graph_sees_imports_in_functions_and_from_packages_but_not_type_checking():
+    graph = import_graph()
+    # from speakers.slugs import SluggedModel, at the top of speakers/models.py
+    assert "speakers.slugs" in graph["speakers.models"]
+    # from seminars.mail import admin as mail_admin style imports name the submodule
+    assert "seminars.mail.admin" in graph["seminars.admin"]
+
+
+def test_no_module_imports_itself_back_through_others():
+    assert import_circles(import_graph()) == []
+
+
+def test_no_concern_package_imports_a_siblings_views():
+    """A concern (seminars/pages/, seminars/mail/, …) uses another's models and services,
+    never its views: what two pages share lives below both."""
+    offenders = {
+        module: sorted(
+            imported
+            for imported in imported_set
+            if imported.startswith("seminars.")
+            and imported.split(".")[-1] == "views"
+            and len(imported.split(".")) == 3
+            and imported.split(".")[1] != module.split(".")[1]
+        )
+        for module, imported_set in import_graph().items()
+        if module.startswith("seminars.") and len(module.split(".")) >= 3
+    }
+    assert {module: views for module, views in offenders.items() if views} == {}
+
+
 def test_speakers_never_imports_seminars():
     offenders = {
         str(path.relative_to(PROJECT)): sorted(
