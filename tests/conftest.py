@@ -5,7 +5,6 @@ import os
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.utils import timezone
 from seminars.devdata import DEMO_FILE
 from seminars.http.local_copies import clear_caches
 from tests.clock import NOW
-from tests.factories import SeriesFactory
+from tests.factories import SeriesFactory, organiser_of
 from tests.snapshots import load_demo_once_per_process
 
 
@@ -72,10 +71,7 @@ def series_a(db):
 @pytest.fixture
 def organiser(series_a):
     """A staff user in the Seminar organisers group, "alice", who organises series A only."""
-    user = get_user_model().objects.create(username="alice", is_staff=True)
-    user.groups.add(Group.objects.get(name="Seminar organisers"))
-    series_a.organisers.add(user)
-    return user
+    return organiser_of(series_a)
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from seminars.devdata.generate import unique_slugs
@@ -209,3 +211,12 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"reader{n}@example.org")
     everything = True
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+def organiser_of(series: Series, username: str = "alice"):
+    """Return a new staff user in the "Seminar organisers" group who organises `series`
+    (and no other series)."""
+    user = get_user_model().objects.create(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name="Seminar organisers"))
+    series.organisers.add(user)
+    return user

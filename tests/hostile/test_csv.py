@@ -9,13 +9,12 @@ import io
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from seminars.models import ContentVersion, Talk
 from seminars.organisers.csv_io import COLUMNS, InvalidImport, import_talks, talks_csv
 from speakers.services import retire_slug
-from tests.factories import SeriesFactory, SpeakerFactory, TalkFactory
+from tests.factories import SeriesFactory, SpeakerFactory, TalkFactory, organiser_of
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def superuser():
     return get_user_model().objects.create(username="root", is_staff=True, is_superuser=True)
-
-
-def organiser_of(series_name: str, username: str):
-    user = get_user_model().objects.create(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name="Seminar organisers"))
-    SeriesFactory(name=series_name).organisers.add(user)
-    return user
 
 
 def export(*chosen: Talk) -> str:
@@ -53,7 +45,7 @@ def new_rows(count: int, series: str) -> str:
 
 def test_csv_export_escapes_a_formula_in_a_speaker_name_another_organiser_wrote():
     # Alice's series names a speaker whose name is a formula; Bob's talk shares the speaker.
-    organiser_of("Series A", "alice")
+    organiser_of(SeriesFactory(name="Series A"))
     speaker = SpeakerFactory(name='=HYPERLINK("https://evil.example","Hi")', affiliation=None)
     TalkFactory(series=SeriesFactory(name="Series A"), speakers=[speaker])
     bobs = TalkFactory(series=SeriesFactory(name="Series B"), speakers=[speaker])

@@ -6,8 +6,6 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
@@ -15,7 +13,7 @@ from django.urls import reverse
 from seminars.invitations.models import Invitation, Proposal
 from seminars.invitations.services import invite_speakers
 from seminars.models import Delivery, Material, Talk
-from tests.factories import SeriesFactory, TalkFactory
+from tests.factories import SeriesFactory, TalkFactory, organiser_of
 from tests.seminars.invitations.conftest import talk_with_speakers
 from tests.seminars.invitations.test_admin import proposal_for
 from tests.seminars.materials.test_views import PDF, upload
@@ -28,10 +26,7 @@ INVITATIONS = reverse("admin:seminars_invitation_changelist")
 
 @pytest.fixture
 def member(series):
-    user = get_user_model().objects.create(username="mina", is_staff=True)
-    user.groups.add(Group.objects.get(name="Seminar organisers"))
-    series.organisers.add(user)
-    return user
+    return organiser_of(series, "mina")
 
 
 @pytest.fixture

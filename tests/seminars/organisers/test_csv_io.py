@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -32,6 +31,7 @@ from tests.factories import (
     SpeakerFactory,
     TalkFactory,
     VenueFactory,
+    organiser_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -374,9 +374,7 @@ def test_csv_import_refuses_a_speaker_name_it_cannot_tell_apart(superuser):
 
 
 def test_csv_import_by_an_organiser_stays_in_their_series(client):
-    organiser = get_user_model().objects.create(username="alice", is_staff=True)
-    organiser.groups.add(Group.objects.get(name="Seminar organisers"))
-    SeriesFactory(name="Series A").organisers.add(organiser)
+    organiser = organiser_of(SeriesFactory(name="Series A"))
     talk_b = TalkFactory(series=SeriesFactory(name="Series B"))
     text = csv_text(
         ",,Mine,draft,2026-12-08T12:00:00Z,,Series A,,,,",

@@ -4,7 +4,6 @@ import base64
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from seminars.models import ContentVersion, EventType, Series, Talk, Venue
@@ -18,6 +17,7 @@ from tests.factories import (
     SpeakerFactory,
     TalkFactory,
     VenueFactory,
+    organiser_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -162,9 +162,7 @@ def test_revert_by_get_only_shows_the_history(client, alice, talk):
 
 
 def test_organiser_sees_no_history_of_another_series(client, talk):
-    organiser = get_user_model().objects.create(username="bob", is_staff=True)
-    organiser.groups.add(Group.objects.get(name="Seminar organisers"))
-    SeriesFactory(name="Bob's series").organisers.add(organiser)
+    organiser = organiser_of(SeriesFactory(name="Bob's series"), "bob")
     client.force_login(organiser)
     before = Talk.history.count()
 

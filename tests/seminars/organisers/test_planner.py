@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from seminars.models import OnlineLinkVisibility, Talk
 from seminars.organisers.planning import create_placeholders, plan_term
-from tests.factories import SeriesFactory, SpeakerFactory, TalkFactory, VenueFactory
+from tests.factories import SeriesFactory, SpeakerFactory, TalkFactory, VenueFactory, organiser_of
 
 pytestmark = pytest.mark.django_db
 
@@ -384,12 +384,8 @@ def test_filling_a_placeholder_confirms_it(client, now):
 
 
 def test_organiser_plans_and_reviews_only_their_own_series(client):
-    from django.contrib.auth.models import Group, User
-
-    organiser = User.objects.create(username="ana", is_staff=True)
-    organiser.groups.add(Group.objects.get(name="Seminar organisers"))
     mine = SeriesFactory(name="Systems Seminar")
-    mine.organisers.add(organiser)
+    organiser = organiser_of(mine, "ana")
     theirs = SeriesFactory(name="Theory Lunch")
     client.force_login(organiser)
     for view in ("plan", "agenda"):
