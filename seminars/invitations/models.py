@@ -1,7 +1,7 @@
 """Speaker invitations: a personal link per speaker of a talk, their answer and consent, and
 the edits they propose to a published talk.
 
-Imported at the end of seminars/models.py, so that Django registers them with the `seminars`
+Imported by seminars/models/__init__.py, so that Django registers them with the `seminars`
 app; they are kept here, beside the code that uses them.
 """
 

@@ -1,6 +1,6 @@
 """The audience's email subscriptions and the outgoing mail to them, one row per message.
 
-Imported at the end of seminars/models.py, so that Django registers them with the `seminars`
+Imported by seminars/models/__init__.py, so that Django registers them with the `seminars`
 app; they are kept here, beside the code that sends them.
 """
 

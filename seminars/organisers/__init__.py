@@ -1,1 +1,1 @@
-"""Organisers' tools: admin scoping per series, CSV import and export, term planning."""
+"""Organisers' tools: CSV import and export, term planning and the agenda, the dashboard."""
